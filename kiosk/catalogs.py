@@ -1,0 +1,234 @@
+"""Translation catalogs: extract, update, compile and check them with Babel's Python API."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import tempfile
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel import Locale
+from babel.messages.catalog import Catalog, Message
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+from flask import Flask
+
+DOMAIN = "messages"
+COMMENT_TAGS = ("TRANSLATORS:",)
+KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "lazy_ngettext": (1, 2)}
+METHOD_MAP = [
+    ("kiosk/**.py", "python"),
+    ("templates/**.html", "jinja2.ext:babel_extract"),
+]
+PLACEHOLDER = re.compile(r"%(?:\((?P<name>[^)]*)\))?[#0\- +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?(?P<type>[diouxXeEfFgGcrsa%])")
+TAG = re.compile(r"<\s*/?\s*([a-zA-Z][a-zA-Z0-9-]*)[^>]*>|<\s*!|&#?\w+;")
+SAMPLE = {"d": 7, "i": 7, "o": 7, "u": 7, "x": 7, "X": 7, "e": 1.5, "E": 1.5, "f": 1.5, "F": 1.5,
+          "g": 1.5, "G": 1.5, "c": "x", "r": "x", "s": "x", "a": "x"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a catalog, tied to a message where there is one."""
+
+    path: Path
+    lineno: int
+    msgid: str
+    text: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.lineno}" if self.lineno else str(self.path)
+        return f"{where}: {self.text}" + (f"  [{self.msgid[:60]!r}]" if self.msgid else "")
+
+
+def po_path(translations: Path, lang: str) -> Path:
+    """Return the .po file of one language."""
+    return translations / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def languages_on_disk(translations: Path) -> list[str]:
+    """Return the languages that have a .po file, sorted."""
+    return sorted(p.parent.parent.name for p in translations.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write a file so a crash leaves either the old or the new content, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def po_bytes(catalog: Catalog) -> bytes:
+    """Serialise a catalog as .po text, keeping previous msgids so reviewers see what changed."""
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=100, include_previous=True, sort_output=False)
+    return buffer.getvalue()
+
+
+def mo_bytes(catalog: Catalog) -> bytes:
+    """Compile a catalog; fuzzy entries are left out, so the kiosk shows English until reviewed."""
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    return buffer.getvalue()
+
+
+def extract(root: Path) -> Catalog:
+    """Collect every translatable message from the code and templates."""
+    template = Catalog(project="Sciatica Kiosk", version="1.0", charset="utf-8", fuzzy=False)
+    found = extract_from_dir(
+        str(root), METHOD_MAP, keywords=KEYWORDS, comment_tags=COMMENT_TAGS, strip_comment_tags=True
+    )
+    for filename, lineno, message, comments, context in found:
+        template.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    return template
+
+
+def read_catalog(path: Path, locale: str | None = None) -> Catalog:
+    """Read a .po or .pot file."""
+    with path.open("rb") as handle:
+        return read_po(handle, locale=locale)
+
+
+def update(template: Catalog, translations: Path) -> list[str]:
+    """Merge the template into every language; changed English marks the old translation fuzzy."""
+    updated = []
+    for lang in languages_on_disk(translations):
+        path = po_path(translations, lang)
+        catalog = read_catalog(path, lang)
+        catalog.update(template, update_header_comment=False)
+        atomic_write(path, po_bytes(catalog))
+        updated.append(lang)
+    return updated
+
+
+def init(template: Catalog, translations: Path, lang: str) -> Path:
+    """Start a catalog for a new language from the template."""
+    Locale.parse(lang)
+    path = po_path(translations, lang)
+    if path.exists():
+        raise FileExistsError(f"{path} already exists; use 'kiosk translate update'")
+    catalog = read_po(io.BytesIO(po_bytes(template)), locale=lang)
+    catalog.locale = Locale.parse(lang)
+    catalog.fuzzy = False
+    atomic_write(path, po_bytes(catalog))
+    return path
+
+
+def compile_catalog(path: Path, lang: str) -> list[Problem]:
+    """Compile one .po to .mo atomically unless it has blocking problems; the old .mo then stays."""
+    try:
+        catalog = read_catalog(path, lang)
+    except Exception as exc:  # noqa: BLE001 - any parse error is reported, not raised
+        return [Problem(path, 0, "", f"cannot be read: {exc}")]
+    problems = [p for p in catalog_problems(catalog, path) if not p.text.startswith(("untranslated", "fuzzy"))]
+    if not problems:
+        atomic_write(path.with_suffix(".mo"), mo_bytes(catalog))
+    return problems
+
+
+def placeholders(text: str) -> Counter[tuple[str | None, str]]:
+    """Count the %-placeholders in a message by name and type, ignoring a literal %%."""
+    return Counter((m["name"], m["type"]) for m in PLACEHOLDER.finditer(text) if m["type"] != "%")
+
+
+def markup(text: str) -> set[str]:
+    """Return the HTML tags and entities in a message."""
+    return {m.group(1).lower() if m.group(1) else m.group(0) for m in TAG.finditer(text)}
+
+
+def message_errors(source: str, translation: str) -> list[str]:
+    """Say, in plain words, what would break if this translation of source were used."""
+    errors = []
+    wanted, got = placeholders(source), placeholders(translation)
+    if wanted != got:
+        names = ", ".join(sorted(f"%({n})" + t if n else "%" + t for n, t in wanted)) or "none"
+        errors.append(f"placeholders must match the English exactly (expected: {names})")
+    else:
+        values = {name: SAMPLE[kind] for name, kind in got if name}
+        try:
+            translation % (values if values or not got else tuple(SAMPLE[k] for _, k in got))
+        except (ValueError, TypeError, KeyError, IndexError):
+            errors.append("a % sign would break formatting; write a literal percent sign as %%")
+    extra = markup(translation) - markup(source)
+    if extra:
+        errors.append(f"markup is not allowed here: {', '.join(sorted(extra))}")
+    return errors
+
+
+def entry_problems(message: Message, num_plurals: int) -> Iterator[str]:
+    """Yield what is wrong with one catalog entry."""
+    if message.fuzzy:
+        yield "fuzzy: the English changed; review the translation"
+    strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
+    if not any(strings):
+        yield "untranslated"
+        return
+    if message.pluralizable:
+        if len(strings) != num_plurals or not all(strings):
+            yield f"untranslated: plural forms must all be filled ({num_plurals} forms)"
+        sources = message.id if isinstance(message.id, tuple | list) else (message.id,)
+        for index, text in enumerate(strings):
+            if text:
+                # Forms other than the first may leave out the number (Arabic "two" does, say).
+                source = sources[min(index, len(sources) - 1)]
+                for error in message_errors(source, text):
+                    if index == 0 or "placeholders" not in error:
+                        yield f"plural form {index}: {error}"
+        return
+    for error in message_errors(str(message.id), strings[0]):
+        yield error
+
+
+def catalog_problems(catalog: Catalog, path: Path) -> Iterator[Problem]:
+    """Yield every problem in one catalog."""
+    if catalog.fuzzy:
+        yield Problem(path, 0, "", "the header is marked fuzzy, so the whole catalog would be ignored")
+    for message in catalog:
+        if not message.id:
+            continue
+        msgid = message.id[0] if isinstance(message.id, tuple | list) else message.id
+        for text in entry_problems(message, catalog.num_plurals):
+            yield Problem(path, message.lineno or 0, msgid, text)
+
+
+def check(root: Path, translations: Path) -> list[Problem]:
+    """Check every catalog and that all are up to date with the code and templates."""
+    problems: list[Problem] = []
+    pot = translations / f"{DOMAIN}.pot"
+    fresh = {m.id for m in extract(root) if m.id}
+    try:
+        template_ids = {m.id for m in read_catalog(pot) if m.id}
+    except FileNotFoundError:
+        return [Problem(pot, 0, "", "missing; run 'kiosk translate extract'")]
+    if template_ids != fresh:
+        problems.append(Problem(pot, 0, "", "out of date with the code; run 'kiosk translate extract' and 'update'"))
+    for lang in languages_on_disk(translations):
+        path = po_path(translations, lang)
+        try:
+            catalog = read_catalog(path, lang)
+        except Exception as exc:  # noqa: BLE001
+            problems.append(Problem(path, 0, "", f"cannot be read: {exc}"))
+            continue
+        if {m.id for m in catalog if m.id} != template_ids:
+            problems.append(Problem(path, 0, "", "out of date with messages.pot; run 'kiosk translate update'"))
+        problems.extend(catalog_problems(catalog, path))
+    return problems
+
+
+def init_app(app: Flask) -> None:
+    """Register the `kiosk translate` commands."""
+    from kiosk.translate import translate
+
+    app.cli.add_command(translate)
