@@ -26,6 +26,12 @@ def vendor(name: str) -> Response:
     return send_from_directory(path.parent, path.name, max_age=86400)
 
 
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """Answer the browser's icon request without a redirect through the language prefix."""
+    return send_from_directory(Path(current_app.static_folder or "") / "img", "favicon.svg", mimetype="image/svg+xml")
+
+
 @bp.get("/health")
 def health() -> Response:
     """Report that the kiosk is up, with the languages it offers."""

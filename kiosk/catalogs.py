@@ -9,6 +9,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from babel import Locale
@@ -101,6 +102,13 @@ def read_catalog(path: Path, locale: str | None = None) -> Catalog:
         return read_po(handle, locale=locale)
 
 
+def stamp_header(catalog: Catalog, translator: str) -> None:
+    """Record who last changed a catalog and when, as msgfmt expects of a real catalog."""
+    catalog.last_translator = translator
+    catalog.language_team = f"Sciatica Kiosk {catalog.locale_identifier} translators"
+    catalog.revision_date = datetime.now(UTC)
+
+
 def update(template: Catalog, translations: Path) -> list[str]:
     """Merge the template into every language; changed English marks the old translation fuzzy."""
     updated = []
@@ -122,6 +130,7 @@ def init(template: Catalog, translations: Path, lang: str) -> Path:
     catalog = read_po(io.BytesIO(po_bytes(template)), locale=lang)
     catalog.locale = Locale.parse(lang)
     catalog.fuzzy = False
+    stamp_header(catalog, "Sciatica Kiosk staff")
     atomic_write(path, po_bytes(catalog))
     return path
 

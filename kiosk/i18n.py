@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import gettext
+from gettext import GNUTranslations
 import logging
 from dataclasses import dataclass
 from functools import cached_property
@@ -57,7 +57,7 @@ def catalog_problem(translations_dir: Path, code: str) -> str | None:
         with po_path.open("rb") as handle:
             read_po(handle, locale=code)
         with mo_path.open("rb") as handle:
-            gettext.GNUTranslations(handle)
+            GNUTranslations(handle)
     except FileNotFoundError as exc:
         return f"missing {exc.filename}; run 'kiosk translate compile'"
     except Exception as exc:  # noqa: BLE001 - any parse failure disables just this language

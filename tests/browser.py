@@ -1,0 +1,55 @@
+"""Helpers for the browser tests: axe-core, target sizes and text sizes measured in Chromium."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conftest import AXE_JS, AXE_TAGS
+
+MIN_TARGET_PX = 72
+MIN_TEXT_PX = 24
+
+AXE_RUN = """async (tags) => {
+  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+  return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + n.failureSummary)}));
+}"""
+
+# Every visible, enabled interactive element, with its rendered size.
+SMALL_TARGETS = """(min) => [...document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, [tabindex]:not([tabindex="-1"]), [role=button]')]
+  .filter(el => { const r = el.getBoundingClientRect(); const s = getComputedStyle(el);
+     return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && !el.disabled; })
+  .map(el => { const r = el.getBoundingClientRect();
+     return {el: el.outerHTML.slice(0, 120), w: Math.round(r.width), h: Math.round(r.height)}; })
+  .filter(t => t.w < min || t.h < min)"""
+
+# Every element that directly holds visible text, with its computed font size.
+SMALL_TEXT = """(min) => { const out = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) { const node = walker.currentNode; const el = node.parentElement;
+    if (!node.textContent.trim() || !el || el.closest('script, style, title, [hidden], dialog:not([open])')) continue;
+    const r = el.getBoundingClientRect(); if (r.width <= 1 || r.height <= 1) continue;
+    const size = parseFloat(getComputedStyle(el).fontSize);
+    if (size < min) out.push({text: node.textContent.trim().slice(0, 40), size}); }
+  return out; }"""
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """Run axe-core on the page with the kiosk's tags and return the violations."""
+    page.add_script_tag(path=str(AXE_JS))
+    return page.evaluate(AXE_RUN, AXE_TAGS)
+
+
+def small_targets(page: Any) -> list[dict[str, Any]]:
+    """Return interactive elements smaller than 72 by 72 CSS px."""
+    return page.evaluate(SMALL_TARGETS, MIN_TARGET_PX)
+
+
+def small_text(page: Any) -> list[dict[str, Any]]:
+    """Return visible text smaller than 24 px."""
+    return page.evaluate(SMALL_TEXT, MIN_TEXT_PX)
+
+
+def has_horizontal_scroll(page: Any) -> bool:
+    """Tell whether the page scrolls sideways."""
+    return page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")

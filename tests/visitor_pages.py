@@ -1,0 +1,7 @@
+"""The list of every visitor page, shared by the route and browser tests."""
+
+from __future__ import annotations
+
+from kiosk import content
+
+VISITOR_PATHS = ["/", "/topics", "/talk-to-staff"] + [f"/topics/{topic.slug}" for topic in content.TOPICS]
