@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
-from flask_babel.speaklater import LazyString
+from kiosk.i18n import SafeLazyString as LazyString
+from kiosk.i18n import lazy_gettext as _l
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,9 @@ import logging
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from flask_babel import lazy_gettext as _l
 
 from kiosk import i18n
+from kiosk.i18n import lazy_gettext as _l
 from kiosk.partials import render_screen
 
 log = logging.getLogger(__name__)

@@ -13,6 +13,7 @@ from babel import Locale, UnknownLocaleError
 from babel.messages.pofile import read_po
 from flask import Flask, current_app, g, session
 from flask_babel import Babel, Domain, get_domain
+from flask_babel.speaklater import LazyString
 from markupsafe import Markup, escape
 
 log = logging.getLogger(__name__)
@@ -185,6 +186,18 @@ def ngettext(singular: str, plural: str, num: int, **variables: Any) -> Markup:
     variables.setdefault("num", num)
     source = singular if num == 1 else plural
     return _format(get_domain().ngettext(singular, plural, num), source, variables)
+
+
+class SafeLazyString(LazyString):
+    """A lazy translation that templates escape, so a translation can never inject markup."""
+
+    def __html__(self) -> Markup:
+        return escape(str(self))
+
+
+def lazy_gettext(string: str) -> SafeLazyString:
+    """Mark a message for translation when it is shown, not when the module is imported."""
+    return SafeLazyString(lambda text: get_domain().gettext(text), string)
 
 
 def init_app(app: Flask, translations_dir: Path) -> None:

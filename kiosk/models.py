@@ -1,0 +1,196 @@
+"""Typed SQLAlchemy models: staff accounts and their permissions, visitor requests and their history."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Permission(StrEnum):
+    """What a staff account may do; an account may hold any number of them."""
+
+    FRONT_DESK = "front_desk"
+    TRANSLATOR = "translator"
+
+
+class Reason(StrEnum):
+    """What the visitor wants to talk about."""
+
+    BOOK = "book"
+    QUESTION = "question"
+    OTHER = "other"
+
+
+class When(StrEnum):
+    """When the visitor would like the massage."""
+
+    TODAY = "today"
+    ANOTHER_DAY = "another_day"
+
+
+class Status(StrEnum):
+    """Where a visitor request stands."""
+
+    WAITING = "waiting"
+    ACKNOWLEDGED = "acknowledged"
+    DONE = "done"
+    NO_SHOW = "no_show"
+    CANCELLED = "cancelled"
+
+
+OPEN_STATUSES = (Status.WAITING, Status.ACKNOWLEDGED)
+FIRST_NAME_MAX = 40
+
+
+def utcnow() -> datetime:
+    """Return the current time in UTC."""
+    return datetime.now(UTC)
+
+
+def _in(column: str, values: type[StrEnum] | tuple[StrEnum, ...]) -> str:
+    """Return SQL that allows only the given values in column."""
+    return f"{column} IN ({', '.join(repr(str(value)) for value in values)})"
+
+
+class UTCDateTime(sa.TypeDecorator[datetime]):
+    """A moment stored as naive UTC on every database and read back as an aware UTC datetime."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        """Store aware datetimes as naive UTC; refuse naive ones, whose zone is a guess."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; pass an aware one")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        """Read a stored moment back as aware UTC."""
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    """The models' base, with constraint names Alembic can refer to on every database."""
+
+    metadata = sa.MetaData(
+        naming_convention={
+            "ix": "ix_%(column_0_label)s",
+            "uq": "uq_%(table_name)s_%(column_0_name)s",
+            "ck": "ck_%(table_name)s_%(constraint_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+    type_annotation_map = {datetime: UTCDateTime()}
+
+
+class Staff(Base):
+    """A staff account: a unique name, a hashed password and the login lockout state."""
+
+    __tablename__ = "staff"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(256))
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
+    # Bumped by logout and password changes, so an old signed session cookie stops working.
+    session_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    grants: Mapped[list[StaffPermission]] = relationship(
+        back_populates="staff", cascade="all, delete-orphan", lazy="selectin", order_by="StaffPermission.permission"
+    )
+
+    @property
+    def permissions(self) -> frozenset[Permission]:
+        """Return what this account may do."""
+        return frozenset(Permission(grant.permission) for grant in self.grants)
+
+    def can(self, permission: str) -> bool:
+        """Tell whether this account holds permission."""
+        return permission in self.permissions
+
+
+class StaffPermission(Base):
+    """One permission held by one staff account."""
+
+    __tablename__ = "staff_permissions"
+    __table_args__ = (sa.CheckConstraint(_in("permission", Permission), name="permission"),)
+
+    staff_id: Mapped[int] = mapped_column(sa.ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True)
+    permission: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    staff: Mapped[Staff] = relationship(back_populates="grants")
+
+
+class Ticket(Base):
+    """A visitor's request to talk to staff, numbered per day."""
+
+    __tablename__ = "tickets"
+    __table_args__ = (
+        sa.UniqueConstraint("day", "number", name="uq_tickets_day_number"),
+        sa.CheckConstraint(_in("reason", Reason), name="reason"),
+        sa.CheckConstraint(f"wanted_when IS NULL OR {_in('wanted_when', When)}", name="wanted_when"),
+        sa.CheckConstraint(_in("status", Status), name="status"),
+        # The database itself guarantees one open request per visit, whatever the timing of the taps.
+        sa.Index(
+            "uq_tickets_open_visit",
+            "visit",
+            unique=True,
+            sqlite_where=sa.text(_in("status", OPEN_STATUSES)),
+            postgresql_where=sa.text(_in("status", OPEN_STATUSES)),
+        ),
+        sa.Index("ix_tickets_status_created", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(sa.Date, index=True)
+    number: Mapped[int]
+    visit: Mapped[str] = mapped_column(sa.String(64))
+    kiosk: Mapped[str] = mapped_column(sa.String(80))
+    reason: Mapped[str] = mapped_column(sa.String(16))
+    wanted_when: Mapped[str | None] = mapped_column(sa.String(16))
+    first_name: Mapped[str | None] = mapped_column(sa.String(FIRST_NAME_MAX))
+    status: Mapped[str] = mapped_column(sa.String(16), default=Status.WAITING)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    acknowledged_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    name_purged_at: Mapped[datetime | None]
+    acknowledged_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff.id", ondelete="SET NULL"))
+    closed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff.id", ondelete="SET NULL"))
+    acknowledged_by: Mapped[Staff | None] = relationship(foreign_keys=[acknowledged_by_id], lazy="joined")
+    closed_by: Mapped[Staff | None] = relationship(foreign_keys=[closed_by_id], lazy="joined")
+
+    @property
+    def is_open(self) -> bool:
+        """Tell whether staff still have to act on this request."""
+        return self.status in OPEN_STATUSES
+
+
+class TicketEvent(Base):
+    """The audit trail: who changed a request, from what, to what and when."""
+
+    __tablename__ = "ticket_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(sa.ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    from_status: Mapped[str | None] = mapped_column(sa.String(16))
+    to_status: Mapped[str] = mapped_column(sa.String(16))
+    staff_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff.id", ondelete="SET NULL"))
+    # Kept as text so the trail still says who acted after the account is removed.
+    staff_name: Mapped[str | None] = mapped_column(sa.String(64))
+
+
+class DayCounter(Base):
+    """The last ticket number handed out on a day; numbers start again at 1 each day."""
+
+    __tablename__ = "day_counters"
+
+    day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    last: Mapped[int] = mapped_column(default=0)

@@ -1,0 +1,26 @@
+"""Temporary copies of the repo's catalogs that tests may break."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from kiosk import REPO_ROOT, catalogs
+
+
+def copy_translations(target: Path) -> Path:
+    """Copy translations/ (with compiled .mo files) to target and return it."""
+    shutil.copytree(REPO_ROOT / "translations", target)
+    return target
+
+
+def set_translation(translations: Path, lang: str, msgid: str, text: str, fuzzy: bool = False) -> None:
+    """Change one translation and write both the .po and a .mo compiled without any checks."""
+    path = catalogs.po_path(translations, lang)
+    catalog = catalogs.read_catalog(path, lang)
+    message = catalog[msgid]
+    message.string = text
+    if fuzzy:
+        message.flags.add("fuzzy")
+    catalogs.atomic_write(path, catalogs.po_bytes(catalog))
+    catalogs.atomic_write(path.with_suffix(".mo"), catalogs.mo_bytes(catalog))
