@@ -16,7 +16,7 @@ from babel import Locale
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import denormalize, read_po, write_po
 from flask import Flask
 
 DOMAIN = "messages"
@@ -96,10 +96,28 @@ def extract(root: Path) -> Catalog:
     return template
 
 
+def _restore_previous_ids(catalog: Catalog) -> None:
+    """Turn `#| msgid` lines back into previous ids; Babel's reader keeps them only as comments."""
+    for message in catalog:
+        marked = [c[1:].strip() for c in message.user_comments if c.startswith("|")]
+        if not marked:
+            continue
+        message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
+        parts: dict[str, list[str]] = {}
+        keyword = "msgid"
+        for line in marked:
+            if not line.startswith('"'):
+                keyword, _, line = line.partition(" ")
+            parts.setdefault(keyword, []).append(line)
+        message.previous_id = [denormalize("\n".join(parts[k])) for k in ("msgid", "msgid_plural") if k in parts]
+
+
 def read_catalog(path: Path, locale: str | None = None) -> Catalog:
-    """Read a .po or .pot file."""
+    """Read a .po or .pot file strictly: a malformed line raises PoFileError instead of being skipped."""
     with path.open("rb") as handle:
-        return read_po(handle, locale=locale)
+        catalog = read_po(handle, locale=locale, abort_invalid=True)
+    _restore_previous_ids(catalog)
+    return catalog
 
 
 def stamp_header(catalog: Catalog, translator: str) -> None:
@@ -161,7 +179,10 @@ def message_errors(source: str, translation: str) -> list[str]:
     """Say, in plain words, what would break if this translation of source were used."""
     errors = []
     wanted, got = placeholders(source), placeholders(translation)
-    if wanted != got:
+    if any(name is None for name, _ in got - wanted):
+        # "100% sure" parses as the placeholder "% s": the real mistake is the lone percent sign.
+        errors.append("a % sign would break formatting; write a literal percent sign as %%")
+    elif wanted != got:
         names = ", ".join(sorted(f"%({n})" + t if n else "%" + t for n, t in wanted)) or "none"
         errors.append(f"placeholders must match the English exactly (expected: {names})")
     else:

@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
-from babel.messages.pofile import read_po
 from flask import Flask, current_app, g, session
 from flask_babel import Babel, Domain, get_domain
 from flask_babel.speaklater import LazyString
 from markupsafe import Markup, escape
+
+from kiosk.catalogs import read_catalog
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +56,7 @@ def catalog_problem(translations_dir: Path, code: str) -> str | None:
         return None
     po_path, mo_path = catalog_paths(translations_dir, code)
     try:
-        with po_path.open("rb") as handle:
-            read_po(handle, locale=code)
+        read_catalog(po_path, code)
         with mo_path.open("rb") as handle:
             GNUTranslations(handle)
     except FileNotFoundError as exc:
