@@ -42,6 +42,7 @@ def display_context() -> dict[str, Any]:
         "idle_seconds": int(current_app.config["IDLE_SECONDS"]),
         "idle_countdown": int(current_app.config["IDLE_COUNTDOWN_SECONDS"]),
         "text_sizes": TEXT_SIZES,
+        "countdown_texts": countdown_texts,
         "disclaimer": content.DISCLAIMER,
         "nerve_alt": content.NERVE_ALT,
         "nerve_caption": content.NERVE_CAPTION,
@@ -75,6 +76,15 @@ def reset() -> Response:
     """End the visit: forget the language, display choices and everything else in the session."""
     session.clear()
     return redirect("/")  # type: ignore[return-value]
+
+
+def countdown_texts(total: int) -> list[str]:
+    """Return the countdown sentence for every second from 0 to total, in the visitor's language."""
+    # Kept on the catalog object itself, so a reloaded catalog starts a fresh list.
+    cache = i18n.request_translations().__dict__.setdefault("kiosk_countdown", {})
+    if total not in cache:
+        cache[total] = [str(countdown_text(seconds)) for seconds in range(total + 1)]
+    return cache[total]
 
 
 @bp.app_template_filter("countdown_text")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from gettext import GNUTranslations
 import logging
+import os
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -140,20 +141,27 @@ class ReloadingDomain(Domain):
         """Return the modification time of every compiled catalog."""
         stamp = []
         for directory in self.translation_directories:
-            for mo_path in sorted(Path(directory).glob("*/LC_MESSAGES/*.mo")):
+            try:
+                entries = sorted(entry.path for entry in os.scandir(directory) if entry.is_dir())
+            except FileNotFoundError:
+                continue
+            for folder in entries:
+                mo_path = os.path.join(folder, "LC_MESSAGES", f"{self.domain[0]}.mo")
                 try:
-                    stamp.append((str(mo_path), mo_path.stat().st_mtime_ns))
+                    stamp.append((mo_path, os.stat(mo_path).st_mtime_ns))
                 except FileNotFoundError:
                     continue
         return tuple(stamp)
 
     def get_translations_cache(self, ctx: Any) -> dict[Any, Any]:
         """Return the catalog cache, emptied first if any catalog changed since it was filled."""
-        # Each worker process checks for itself, so an edit reaches every worker on its next page.
-        stamp = self._current_stamp()
-        if stamp != self._stamp:
-            self.cache.clear()
-            self._stamp = stamp
+        # Each worker process checks once per request, so an edit reaches every worker on its next page.
+        if not getattr(ctx, "kiosk_catalogs_checked", False):
+            ctx.kiosk_catalogs_checked = True
+            stamp = self._current_stamp()
+            if stamp != self._stamp:
+                self.cache.clear()
+                self._stamp = stamp
         return self.cache
 
 
@@ -176,16 +184,26 @@ def _format(translated: str, source: str, variables: dict[str, Any]) -> Markup:
         return escape(source) % variables
 
 
+def request_translations() -> Any:
+    """Return the current request's catalog, looked up once per request rather than once per message."""
+    if not g:
+        return get_domain().get_translations()
+    translations = g.get("kiosk_translations")
+    if translations is None:
+        translations = g.kiosk_translations = get_domain().get_translations()
+    return translations
+
+
 def gettext(string: str, **variables: Any) -> Markup:
     """Translate and format a message as escaped markup; a broken translation falls back to English."""
-    return _format(get_domain().gettext(string), string, variables)
+    return _format(request_translations().ugettext(string), string, variables)
 
 
 def ngettext(singular: str, plural: str, num: int, **variables: Any) -> Markup:
     """Translate and format a plural message; num fills %(num)d, as in Jinja's newstyle gettext."""
     variables.setdefault("num", num)
     source = singular if num == 1 else plural
-    return _format(get_domain().ngettext(singular, plural, num), source, variables)
+    return _format(request_translations().ungettext(singular, plural, num), source, variables)
 
 
 class SafeLazyString(LazyString):
@@ -197,7 +215,7 @@ class SafeLazyString(LazyString):
 
 def lazy_gettext(string: str) -> SafeLazyString:
     """Mark a message for translation when it is shown, not when the module is imported."""
-    return SafeLazyString(lambda text: get_domain().gettext(text), string)
+    return SafeLazyString(lambda text: request_translations().ugettext(text), string)
 
 
 def init_app(app: Flask, translations_dir: Path) -> None:

@@ -66,3 +66,13 @@ def test_countdown_end_returns_home_and_clears_every_choice(live_server: Any, ne
     assert page.get_attribute("html", "data-text-size") == "normal"
     assert page.get_attribute("html", "data-contrast") == "normal"
     assert page.evaluate("localStorage.getItem('htmx-history-cache')") is None
+
+
+def test_idle_reset_clears_the_chosen_language(live_server: Any, new_page: Any) -> None:
+    page = open_with_clock(live_server, new_page, "/en/")
+    page.click("a[hreflang=ar]")
+    page.wait_for_url(live_server.url + "/ar/")
+    assert page.get_attribute("html", "dir") == "rtl"
+    page.clock.run_for(121_000)
+    page.wait_for_url(live_server.url + "/en/")
+    assert page.get_attribute("html", "lang") == "en" and page.get_attribute("html", "dir") == "ltr"
