@@ -105,7 +105,7 @@ TOPICS: tuple[Topic, ...] = (
                 _l("It can run down the leg. It may even reach the toes."),
             ),
             Block("h2", (_l("What can make it worse"),)),
-            p(_l("For some people, the pain gets worse when they sit, sneeze or cough.")),
+            p(_l("For some people, sitting, sneezing or coughing makes the pain worse.")),
             p(_l("Less often, it becomes hard to move the knee, the foot or the toes.")),
             Block("warning", (_l("Pain, numbness or weakness in both legs needs urgent help."),)),
         ),
