@@ -15,10 +15,13 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 .PHONY: run test setup system-packages translations clean
 
 run: setup
+	@# Fill the read-aloud cache alongside the server, so no visitor waits for a voice; it prints a summary.
+	$(KIOSK) speech warm --no-progress &
 	$(KIOSK) serve --host $(HOST) --port $(PORT)
 
+# tests/pg.sh starts a throwaway PostgreSQL so the storage tests also run there.
 test: setup
-	$(PY) -m pytest $(PYTEST_ARGS)
+	tests/pg.sh $(PY) -m pytest $(PYTEST_ARGS)
 
 setup: system-packages $(VENV)/.installed node_modules/.installed translations
 

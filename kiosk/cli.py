@@ -18,8 +18,12 @@ def serve_command(host: str, port: int, threads: int) -> None:
     """Serve the kiosk with waitress, a production WSGI server."""
     import waitress
 
+    from kiosk import retention
+
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     click.echo(f"Sciatica Kiosk on http://{host}:{port}  (data: {app.instance_path})")
+    # First names are erased on a timer while the server runs (see FIRST_NAME_RETENTION_SECONDS).
+    retention.start_schedule(app)
     waitress.serve(app, host=host, port=port, threads=threads, ident="kiosk")
 
 

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 # The kiosk's name on the staff dashboard, when several kiosks share one server.
 KIOSK_NAME = "Waiting room"
+# Several kiosk screens on one server: their names by network address, e.g. {"10.0.0.21": "Upstairs"};
+# a screen not listed uses KIOSK_NAME. (Or run one server per screen, each with its own KIOSK_NAME,
+# all on one KIOSK_DATABASE_URL.)
+KIOSK_NAMES = {}
 
 # Catalog identifiers, in the order the language picker shows them.
 LANGUAGES = ["en", "es", "fr", "pt_BR", "zh_Hans", "vi", "ar", "ru", "fil"]
@@ -18,3 +22,63 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_HTTPONLY = True
 
 SEND_FILE_MAX_AGE_DEFAULT = 3600
+
+# The database: None means a SQLite file in the data directory; KIOSK_DATABASE_URL sets any SQLAlchemy URL.
+DATABASE_URL = None
+# How long a write waits for another to finish before the visitor is told to try again.
+DATABASE_LOCK_TIMEOUT_SECONDS = 15
+# The clinic's time zone (such as "Europe/Lisbon") for ticket days and "today"; None uses the server's.
+TIMEZONE = None
+
+# Talk to staff: seconds without acknowledgement before the kiosk apologises and the desk is alerted,
+# and how long a visitor's first name is kept (None: until the end of the day it was given).
+ESCALATE_AFTER_SECONDS = 180
+FIRST_NAME_RETENTION_SECONDS = None
+PURGE_INTERVAL_SECONDS = 300
+# How often the kiosk and the front-desk dashboard ask for news.
+KIOSK_POLL_SECONDS = 2
+# Half a second keeps a new request's p95 on the dashboard near 0.5 s; an unchanged poll costs ~2 ms.
+STAFF_POLL_SECONDS = 0.5
+
+# Staff sign-in: a session lasts at most a shift and ends after a while with no page open;
+# repeated wrong passwords lock the account for LOGIN_LOCKOUT_SECONDS, doubling each time.
+STAFF_SESSION_MAX_SECONDS = 12 * 3600
+STAFF_IDLE_SECONDS = 30 * 60
+LOGIN_MAX_FAILURES = 5
+LOGIN_LOCKOUT_SECONDS = 30
+
+# Reading aloud. SPEECH_ENGINE is "pyttsx3" (libespeak-ng in worker processes) or "espeak-ng" (the
+# command). SPEECH_ESPEAK_LIBRARY is "bundled" (the espeakng-loader wheel's libespeak-ng 1.52, whose
+# Mandarin reads Chinese characters; Debian's 1.51 speaks tone digits as English numbers), "system",
+# or a path to a libespeak-ng.so. Both engines use it; the command is run on it through LD_LIBRARY_PATH.
+SPEECH_ENGINE = "pyttsx3"
+SPEECH_ESPEAK_LIBRARY = "bundled"
+SPEECH_ESPEAK_COMMAND = "espeak-ng"
+# Voices by catalog identifier, with words a minute; a language left out (Filipino: espeak-ng has no
+# voice) shows a note instead of the Listen button. Slower than espeak-ng's 175 for clarity.
+SPEECH_RATE = 155
+SPEECH_VOICES = {
+    "en": {"voice": "en-us", "rate": 155},
+    "es": {"voice": "es-419", "rate": 155},
+    "fr": {"voice": "fr", "rate": 145},
+    "pt_BR": {"voice": "pt-br", "rate": 155},
+    "zh_Hans": {"voice": "cmn", "rate": 150},
+    "vi": {"voice": "vi", "rate": 150},
+    "ar": {"voice": "ar", "rate": 150},
+    "ru": {"voice": "ru", "rate": 150},
+}
+# Worker processes (one engine each), seconds a clip may take (plus 1 s per 500 characters), seconds a
+# worker may take to start, and seconds to stop trying after the engine fails to start or fails 3 times.
+SPEECH_WORKERS = 2
+SPEECH_TIMEOUT = 5
+SPEECH_START_TIMEOUT = 10
+SPEECH_RETRY_SECONDS = 30
+# Start the workers with the first request the server answers, so the first tap finds them ready.
+SPEECH_PRESTART = True
+
+# Translation editor: the largest .po file and the most entries an upload may have, and how many dated
+# copies of each language's .po to keep. No request body may be larger than MAX_CONTENT_LENGTH bytes.
+EDITOR_MAX_UPLOAD_BYTES = 2_000_000
+EDITOR_MAX_UPLOAD_ENTRIES = 5_000
+EDITOR_HISTORY_COPIES = 200
+MAX_CONTENT_LENGTH = 4_000_000

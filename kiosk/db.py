@@ -8,12 +8,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import click
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask, current_app, g
+from flask.cli import with_appcontext
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -41,15 +43,24 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine for url, with the SQLite settings the kiosk relies on."""
-    if sa.make_url(url).get_backend_name() == "sqlite":
-        Path(sa.make_url(url).database or "").parent.mkdir(parents=True, exist_ok=True)
+def make_engine(url: str, lock_timeout: float = 15) -> Engine:
+    """Create an engine for url, with the settings the kiosk relies on; lock_timeout caps a write's wait."""
+    parsed = sa.make_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        Path(parsed.database or "").parent.mkdir(parents=True, exist_ok=True)
         # Writers queue for the lock instead of failing at once when two staff click together.
-        engine = sa.create_engine(url, connect_args={"timeout": 30})
+        engine = sa.create_engine(parsed, connect_args={"timeout": lock_timeout})
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return sa.create_engine(url, pool_pre_ping=True)
+    if backend == "postgresql":
+        # Keep any libpq options the URL carries (such as a search_path) and add the lock wait.
+        lock = f"-c lock_timeout={int(lock_timeout * 1000)}"
+        options = " ".join(filter(None, [str(parsed.query.get("options") or ""), lock]))
+        return sa.create_engine(
+            parsed.difference_update_query(["options"]), pool_pre_ping=True, connect_args={"options": options}
+        )
+    return sa.create_engine(parsed, pool_pre_ping=True)
 
 
 @cache
@@ -117,12 +128,36 @@ def session_scope(app: Flask) -> Iterator[Session]:
         yield session
 
 
+@click.group("db")
+def db_group() -> None:
+    """The database schema, which the kiosk migrates by itself on start."""
+
+
+@db_group.command("current")
+@with_appcontext
+def current_command() -> None:
+    """Show the schema revision of the database and the newest one."""
+    click.echo(f"database at {current_revision(engine())}; newest {_script().get_current_head()}")
+
+
+@db_group.command("revision")
+@click.option("-m", "--message", required=True, help="What the migration changes.")
+@with_appcontext
+def revision_command(message: str) -> None:
+    """Write a new migration from the difference between kiosk/models.py and the database."""
+    config = _alembic_config()
+    with engine().connect() as connection:
+        config.attributes["connection"] = connection
+        command.revision(config, message=message, autogenerate=True)
+
+
 def init_app(app: Flask) -> None:
     """Connect the app to its database, migrate the schema and close sessions after each request."""
-    db_engine = make_engine(database_url(app))
+    db_engine = make_engine(database_url(app), float(app.config["DATABASE_LOCK_TIMEOUT_SECONDS"]))
     migrate(db_engine)
     app.extensions["kiosk_db"] = {
         "engine": db_engine,
         "sessions": sessionmaker(db_engine, expire_on_commit=False),
     }
     app.teardown_appcontext(close_session)
+    app.cli.add_command(db_group)

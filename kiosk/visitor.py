@@ -1,4 +1,4 @@
-"""Visitor routes: the home screen, the topic menu, the sciatica pages and the staff call."""
+"""Visitor routes: the home screen, the topic menu and the sciatica pages (the staff call is kiosk.talk)."""
 
 from __future__ import annotations
 
@@ -77,15 +77,4 @@ def topic(slug: str) -> Response:
         trail=content.trail(page),
         children=[content.BY_SLUG[child] for child in page.children],
         back_url=parent,
-    )
-
-
-@bp.get("/talk-to-staff")
-def talk() -> Response:
-    """Ask the visitor to speak to the front desk about booking."""
-    return render_screen(
-        "visitor/_talk.html",
-        screen="talk",
-        title=_("Talk to staff about booking"),
-        back_url=url_for(".menu"),
     )

@@ -16,6 +16,8 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from kiosk import REPO_ROOT, create_app
 
+import storage
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Without the networking flags Chromium keeps trying to reach the internet, which is closed here.
 CHROMIUM_FLAGS = [
@@ -111,3 +113,27 @@ def new_page(browser: Any) -> Iterator[Callable[..., Any]]:
     yield open_page
     for context in contexts:
         context.close()
+
+
+@pytest.fixture(params=storage.BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database: a SQLite file, and in a second run PostgreSQL when KIOSK_TEST_DATABASE_URL is set."""
+    with storage.empty_database(request.param, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def storage_apps(database_url: str, tmp_path: Path) -> Iterator[Callable[..., Flask]]:
+    """Build apps on the test database (each with its own data directory); closes their connections after."""
+    apps: list[Flask] = []
+
+    def build(**config: Any) -> Flask:
+        config.setdefault("WTF_CSRF_ENABLED", False)
+        built = make_app(tmp_path / f"data{len(apps)}", DATABASE_URL=database_url, **config)
+        apps.append(built)
+        return built
+
+    yield build
+    for built in apps:
+        storage.dispose(built)
+
