@@ -1,0 +1,186 @@
+"""Read-aloud figures against the issue's goals, on a real `kiosk serve` (waitress) over loopback.
+
+    .venv/bin/python bench/speech.py [--engine pyttsx3|espeak-ng|both]
+
+For each engine it measures, on a fresh data directory:
+  cold   tap to first audio: the first sentence's clip, not yet cached, fetched as the Listen button
+         does, against raw espeak-ng synthesising the same sentence (same library, voice and rate)
+         in the same run; goal at most 1.5x raw and at most 300 ms;
+  warm   the same clips once cached; goal at most 20 ms;
+  burst  20 concurrent requests for 20 sentences not yet cached; goal: all succeed;
+  warm-up `kiosk speech warm` of every sentence in every voiced language; goal at most 60 s on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+KIOSK = str(REPO / ".venv" / "bin" / "kiosk")
+PLAYER = re.compile(r"<script type=\"application/json\" data-listen-sentences>(.*?)</script>", re.DOTALL)
+LANGUAGES = ["en", "es", "fr", "pt-BR", "zh-Hans", "vi", "ar", "ru"]
+TOPICS = ["what-is-sciatica", "symptoms", "causes", "slipped-disc", "piriformis-syndrome", "spinal-stenosis",
+          "spondylolisthesis", "massage", "urgent-help"]
+
+
+def free_port() -> int:
+    """Find a free loopback port."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def get(port: int, path: str) -> tuple[int, bytes, float]:
+    """GET a path and return the status, the body and the milliseconds until the last byte."""
+    started = time.perf_counter()
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    body = response.read()
+    elapsed = (time.perf_counter() - started) * 1000
+    connection.close()
+    return response.status, body, elapsed
+
+
+class Server:
+    """`kiosk serve` in a child process on a fresh data directory."""
+
+    def __init__(self, engine: str, data_dir: Path) -> None:
+        self.port = free_port()
+        env = {**os.environ, "KIOSK_DATA_DIR": str(data_dir), "KIOSK_SPEECH_ENGINE": engine}
+        self.process = subprocess.Popen([KIOSK, "serve", "--port", str(self.port)], env=env,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if get(self.port, "/health")[0] == 200:
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("the kiosk did not start")
+
+    def stop(self) -> None:
+        """Stop the server; its speech workers end when their pipes close."""
+        self.process.terminate()
+        self.process.wait(10)
+
+
+def first_sentences(port: int, tag: str, slug: str) -> list[dict[str, object]]:
+    """Open a page as a visitor does and return its player's sentences."""
+    status, body, _ = get(port, f"/{tag}/topics/{slug}")
+    assert status == 200
+    return json.loads(PLAYER.search(body.decode("utf-8")).group(1))
+
+
+def raw_espeak_ms(text: str, voice: str, rate: int, repeat: int = 5) -> float:
+    """Time Debian's espeak-ng program, on the same libespeak-ng the kiosk uses, writing a WAV file."""
+    import espeakng_loader
+
+    env = {**os.environ, "LD_LIBRARY_PATH": str(Path(espeakng_loader.get_library_path()).parent),
+           "ESPEAK_DATA_PATH": str(Path(espeakng_loader.get_data_path()).parent)}
+    times = []
+    with tempfile.TemporaryDirectory() as folder:
+        for _ in range(repeat):
+            started = time.perf_counter()
+            subprocess.run(["espeak-ng", "-v", voice, "-s", str(rate), "-w", f"{folder}/raw.wav"],
+                           input=text.encode("utf-8"), env=env, check=True)
+            times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """A simple nearest-rank percentile."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def bench_engine(engine: str) -> dict[str, object]:
+    """Measure one engine."""
+    sys.path.insert(0, str(REPO))
+    from kiosk import config
+
+    voices = {code.replace("_", "-"): choice for code, choice in config.SPEECH_VOICES.items()}
+    results: dict[str, object] = {}
+    with tempfile.TemporaryDirectory() as data:
+        server = Server(engine, Path(data))
+        try:
+            # The visitor opens a page; the server started its workers with that first request.
+            pages = {(tag, slug): first_sentences(server.port, tag, slug) for tag in LANGUAGES for slug in TOPICS}
+            time.sleep(2)
+            cold, ratios, first_tap = [], [], None
+            for (tag, slug), sentences in pages.items():
+                sentence = sentences[0]
+                status, body, ms = get(server.port, str(sentence["audio"]))
+                assert status == 200 and body[:2] == b"\xff\xf3", (status, body[:80])
+                raw = raw_espeak_ms(str(sentence["text"]), voices[tag]["voice"], voices[tag]["rate"])
+                first_tap = first_tap or (ms, raw, sentence["text"])
+                cold.append(ms)
+                ratios.append(ms / raw)
+            warm = [get(server.port, str(sentences[0]["audio"]))[2] for sentences in pages.values() for _ in range(3)]
+            results.update(first_tap=first_tap, cold=cold, ratios=ratios, warm=warm)
+
+            # 20 concurrent taps on sentences nobody has heard yet.
+            urls = [str(s["audio"]) for sentences in pages.values() for s in sentences[1:]][:20]
+            answers: list[tuple[int, bytes, float]] = []
+            threads = [threading.Thread(target=lambda url=url: answers.append(get(server.port, url))) for url in urls]
+            started = time.perf_counter()
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            results["burst"] = (sum(1 for status, body, _ in answers if status == 200 and body[:2] == b"\xff\xf3"),
+                                len(urls), max(ms for _, _, ms in answers), (time.perf_counter() - started) * 1000)
+        finally:
+            server.stop()
+
+    with tempfile.TemporaryDirectory() as data:
+        env = {**os.environ, "KIOSK_DATA_DIR": data, "KIOSK_SPEECH_ENGINE": engine}
+        started = time.perf_counter()
+        warmup = subprocess.run([KIOSK, "speech", "warm"], env=env, capture_output=True, text=True, check=True)
+        results["warmup"] = (time.perf_counter() - started, warmup.stdout.strip())
+    return results
+
+
+def report(engine: str, results: dict[str, object]) -> None:
+    """Print one engine's figures against the goals."""
+    cold, ratios, warm = results["cold"], results["ratios"], results["warm"]
+    first_ms, first_raw, first_text = results["first_tap"]
+    ok, total, slowest, wall = results["burst"]
+    seconds, summary = results["warmup"]
+    print(f"\n== {engine} (SPEECH_WORKERS=2, {os.cpu_count()} cores) ==")
+    print(f"cold, first tap of the first visitor: {first_ms:.1f} ms vs raw espeak-ng {first_raw:.1f} ms "
+          f"({first_ms / first_raw:.2f}x) for {first_text!r}")
+    print(f"cold, {len(cold)} first sentences (9 pages x 8 languages): median {statistics.median(cold):.1f} ms, "
+          f"p90 {percentile(cold, 0.9):.1f} ms, max {max(cold):.1f} ms; ratio to raw espeak-ng median "
+          f"{statistics.median(ratios):.2f}x, p90 {percentile(ratios, 0.9):.2f}x  "
+          f"[goal <= 1.5x and <= 300 ms]")
+    print(f"warm server time, {len(warm)} requests: median {statistics.median(warm):.2f} ms, "
+          f"p95 {percentile(warm, 0.95):.2f} ms, max {max(warm):.2f} ms  [goal <= 20 ms]")
+    print(f"20 concurrent cold requests: {ok}/{total} succeeded, slowest {slowest:.0f} ms, all done in {wall:.0f} ms  "
+          f"[goal: all succeed]")
+    print(f"full warm-up (kiosk speech warm, process start included): {seconds:.1f} s  [goal <= 60 s]\n  {summary}")
+
+
+def main() -> None:
+    """Run the benchmark."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--engine", choices=["pyttsx3", "espeak-ng", "both"], default="both")
+    engines = ["pyttsx3", "espeak-ng"] if parser.parse_args().engine == "both" else [parser.parse_args().engine]
+    for engine in engines:
+        report(engine, bench_engine(engine))
+
+
+if __name__ == "__main__":
+    main()
