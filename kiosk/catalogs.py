@@ -120,6 +120,13 @@ def read_catalog(path: Path, locale: str | None = None) -> Catalog:
     return catalog
 
 
+def parse_catalog(data: bytes, locale: str | None = None, strict: bool = True) -> Catalog:
+    """Read .po bytes as read_catalog does; lenient reading skips a malformed line instead of raising."""
+    catalog = read_po(io.BytesIO(data), locale=locale, abort_invalid=strict)
+    _restore_previous_ids(catalog)
+    return catalog
+
+
 def stamp_header(catalog: Catalog, translator: str) -> None:
     """Record who last changed a catalog and when, as msgfmt expects of a real catalog."""
     catalog.last_translator = translator
@@ -197,6 +204,29 @@ def message_errors(source: str, translation: str) -> list[str]:
     return errors
 
 
+def form_errors(english: tuple[str, ...], text: str, num_plurals: int) -> list[str]:
+    """Say what would break if text were one form of a translation of english (singular[, plural])."""
+    if len(english) == 1:
+        return message_errors(english[0], text)
+    singular, plural = english[0], english[-1]
+    if num_plurals == 1:
+        # One form serves every number, so it needs the plural's placeholders, as msgfmt insists.
+        return message_errors(plural, text)
+    # Otherwise a form may leave the number out (Arabic "two seconds"), but never invent a placeholder.
+    unknown = placeholders(text) - (placeholders(singular) | placeholders(plural))
+    if any(name is None for name, _ in unknown):
+        errors = ["a % sign would break formatting; write a literal percent sign as %%"]
+    elif unknown:
+        names = ", ".join(sorted(f"%({n})" + t for n, t in unknown))
+        errors = [f"this form uses a placeholder the English does not have: {names}"]
+    else:
+        errors = [e for e in message_errors(text, text) if not e.startswith("markup")]
+    extra = markup(text) - markup(singular) - markup(plural)
+    if extra:
+        errors.append(f"markup is not allowed here: {', '.join(sorted(extra))}")
+    return errors
+
+
 def entry_problems(message: Message, num_plurals: int) -> Iterator[str]:
     """Yield what is wrong with one catalog entry."""
     if message.fuzzy:
@@ -205,20 +235,13 @@ def entry_problems(message: Message, num_plurals: int) -> Iterator[str]:
     if not any(strings):
         yield "untranslated"
         return
-    if message.pluralizable:
-        if len(strings) != num_plurals or not all(strings):
-            yield f"untranslated: plural forms must all be filled ({num_plurals} forms)"
-        sources = message.id if isinstance(message.id, tuple | list) else (message.id,)
-        for index, text in enumerate(strings):
-            if text:
-                # Forms other than the first may leave out the number (Arabic "two" does, say).
-                source = sources[min(index, len(sources) - 1)]
-                for error in message_errors(source, text):
-                    if index == 0 or "placeholders" not in error:
-                        yield f"plural form {index}: {error}"
-        return
-    for error in message_errors(str(message.id), strings[0]):
-        yield error
+    english = tuple(message.id) if isinstance(message.id, tuple | list) else (message.id,)
+    if message.pluralizable and (len(strings) != num_plurals or not all(strings)):
+        yield f"untranslated: plural forms must all be filled ({num_plurals} forms)"
+    for index, text in enumerate(strings):
+        if text:
+            for error in form_errors(english, text, num_plurals):
+                yield f"plural form {index}: {error}" if message.pluralizable else error
 
 
 def catalog_problems(catalog: Catalog, path: Path) -> Iterator[Problem]:

@@ -105,8 +105,9 @@ def match(tag: str | None, languages: dict[str, Language]) -> Language | None:
 
 
 def languages() -> dict[str, Language]:
-    """Return the languages the running app offers, by tag."""
-    return current_app.extensions["kiosk_languages"]
+    """Return the languages the running app offers, by tag; staff settings may change them while it runs."""
+    offer = current_app.extensions.get("kiosk_language_offer")
+    return offer() if offer is not None else current_app.extensions["kiosk_languages"]
 
 
 def default_language() -> Language:

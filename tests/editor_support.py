@@ -1,0 +1,40 @@
+"""Helpers for the translation editor's tests: find an entry, save a translation as a staff member would."""
+
+from __future__ import annotations
+
+import socket
+import sys
+from pathlib import Path
+
+from flask import Flask
+
+from kiosk import editor
+from kiosk.editor import Entry, Saved
+from kiosk.live_catalogs import Store, load
+
+KIOSK = Path(sys.executable).parent / "kiosk"
+
+
+def free_port() -> int:
+    """Ask the OS for a free loopback port."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def store_of(app: Flask) -> Store:
+    """Return the live catalog store of an app."""
+    return Store.for_app(app)
+
+
+def entry_for(store: Store, lang: str, msgid: str) -> Entry:
+    """Return the entry whose English (singular) is msgid."""
+    return next(entry for entry in editor.listing(store, lang).entries if entry.sources[0] == msgid)
+
+
+def save_text(store: Store, lang: str, msgid: str, *strings: str, user: str = "ana", fuzzy: bool = False,
+              confirmed: bool = True) -> Saved:
+    """Save a translation of msgid the way the editor form does, from a freshly loaded page."""
+    entry = entry_for(store, lang, msgid)
+    version = load(store, lang).version
+    return editor.save(store, lang, entry.id, list(strings), fuzzy, entry.state.token(), version, user, confirmed)
