@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import io
-import os
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,6 +16,8 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import denormalize, read_po, write_po
 from flask import Flask
+
+from kiosk.files import atomic_write
 
 DOMAIN = "messages"
 COMMENT_TAGS = ("TRANSLATORS:",)
@@ -54,21 +54,6 @@ def po_path(translations: Path, lang: str) -> Path:
 def languages_on_disk(translations: Path) -> list[str]:
     """Return the languages that have a .po file, sorted."""
     return sorted(p.parent.parent.name for p in translations.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write a file so a crash leaves either the old or the new content, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def po_bytes(catalog: Catalog) -> bytes:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,20 +36,6 @@ class AudioKey:
         """Where the clip lives under the cache folder."""
         voice = self.voice.replace("/", "_")
         return Path(self.engine, voice, str(self.rate), self.text_hash[:2], f"{self.text_hash}.{self.fmt}")
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write a file so that readers see either nothing or the whole of it, never a part."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        # No fsync: this is a cache, and a file spoilt by a power cut fails check_mp3 and is rendered again.
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class AudioCache:

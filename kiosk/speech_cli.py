@@ -14,7 +14,7 @@ from flask.cli import AppGroup
 from kiosk import i18n
 from kiosk.speech import NothingToSay, SpeechError, SpeechUnavailable, Voice, service
 from kiosk.speech_audio import check_mp3
-from kiosk.speech_cache import write_atomic
+from kiosk.files import atomic_write
 
 speech_cli = AppGroup("speech", help="Read text aloud with the kiosk's voices, and fill the audio cache.")
 
@@ -48,7 +48,7 @@ def render_command(tag: str, out: Path, text: str | None) -> None:
     except SpeechError as exc:
         raise click.ClickException(f"Reading aloud failed: {exc}.") from exc
     data = path.read_bytes()
-    write_atomic(out, data)
+    atomic_write(out, data)
     seconds = check_mp3(data).seconds
     click.echo(f"Wrote {out}: {seconds:.1f} s of speech ({voice.name} at {voice.rate} words a minute).")
 

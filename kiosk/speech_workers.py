@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from kiosk.speech_audio import AudioError, Pcm, SilentAudio, check_mp3, check_speech, encode_mp3
-from kiosk.speech_cache import write_atomic
+from kiosk.files import atomic_write
 from kiosk.speech_engines import EngineSettings, EngineUnavailable, SpeechFailed, build_engine
 
 log = logging.getLogger(__name__)
@@ -81,7 +81,8 @@ def serve(settings: EngineSettings) -> int:
             nonlocal replied
             data = encode_mp3(check_speech(pcm))
             info = check_mp3(data)
-            write_atomic(Path(job["out"]), data)
+            # No fsync: a cache clip spoilt by a power cut fails check_mp3 and is rendered again.
+            atomic_write(Path(job["out"]), data, durable=False)
             _send(channel, {"ok": True, "seconds": info.seconds, "bytes": len(data)})
             replied = True
 
