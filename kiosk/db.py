@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -90,8 +92,8 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
-def migrate(engine: Engine) -> None:
-    """Create or upgrade the schema to the newest revision."""
+def _migrate_once(engine: Engine) -> None:
+    """Upgrade the schema under the migration lock, unless it is already the newest."""
     if current_revision(engine) == _script().get_current_head():
         return
     with engine.connect() as connection:
@@ -100,6 +102,22 @@ def migrate(engine: Engine) -> None:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
         connection.commit()
+
+
+def migrate(engine: Engine, attempts: int = 30) -> None:
+    """Create or upgrade the schema to the newest revision, even when several servers start at once."""
+    for attempt in range(attempts):
+        try:
+            _migrate_once(engine)
+            return
+        except sa.exc.OperationalError as error:
+            # A new SQLite file turns on WAL, and upgrades read locks, without waiting out the busy
+            # timeout when another start holds a lock: SQLite reports "locked" at once to avoid a
+            # deadlock. The lock is brief, so wait a moment and try again; the upgrade is idempotent.
+            if engine.dialect.name != "sqlite" or "locked" not in str(error) or attempt == attempts - 1:
+                raise
+            engine.dispose()
+            time.sleep(0.02 * (attempt + 1))
 
 
 def engine() -> Engine:
