@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import struct
+import zlib
+from pathlib import Path
 from typing import Any
 
 from conftest import AXE_JS, AXE_TAGS
@@ -53,3 +56,25 @@ def small_text(page: Any) -> list[dict[str, Any]]:
 def has_horizontal_scroll(page: Any) -> bool:
     """Tell whether the page scrolls sideways."""
     return page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
+
+
+def _png_pixels(data: bytes) -> bytes:
+    """Return a PNG's decompressed image data."""
+    position, compressed = 8, b""
+    while position < len(data):
+        (length,) = struct.unpack(">I", data[position:position + 4])
+        if data[position + 4:position + 8] == b"IDAT":
+            compressed += data[position + 8:position + 8 + length]
+        position += 12 + length
+    return zlib.decompress(compressed)
+
+
+def save_screenshot(page: Any, path: Path, tolerance: float = 0.005) -> None:
+    """Save a screenshot for the docs, unless the one there differs only by rendering noise."""
+    shot = page.screenshot()
+    if path.exists():
+        old, new = _png_pixels(path.read_bytes()), _png_pixels(shot)
+        if len(old) == len(new) and sum(a != b for a, b in zip(old, new, strict=True)) <= tolerance * len(new):
+            return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(shot)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import axe_violations, small_targets, small_text
+from browser import axe_violations, save_screenshot, small_targets, small_text
 from conftest import PORTRAIT
 from visitor_pages import VISITOR_PATHS
 
@@ -90,15 +90,13 @@ def test_pages_use_the_script_font_and_screenshots_for_the_docs(live_server: Any
     node = session.send("DOM.querySelector", {"nodeId": root, "selector": "h1 span"})["nodeId"]
     fonts = session.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
     assert fonts and all(font["familyName"] == family for font in fonts if font["glyphCount"])
-    DOCS.mkdir(exist_ok=True)
-    page.screenshot(path=str(DOCS / f"screenshot-{tag}.png"))
+    save_screenshot(page, DOCS / f"screenshot-{tag}.png")
 
 
 def test_screenshots_for_the_readme(live_server: Any, new_page: Any) -> None:
-    DOCS.mkdir(exist_ok=True)
     page = new_page(PORTRAIT)
     for path, name in [("/en/", "home"), ("/en/topics", "menu"), ("/en/topics/urgent-help", "urgent")]:
         page.goto(live_server.url + path)
         shot = DOCS / f"screenshot-{name}.png"
-        page.screenshot(path=str(shot))
+        save_screenshot(page, shot)
         assert Path(shot).stat().st_size > 10_000
