@@ -37,9 +37,9 @@ class Topic:
                 yield str(text)
 
 
-def p(*texts: LazyString) -> Block:
-    """A paragraph per text."""
-    return Block("p", texts)
+def p(text: LazyString) -> Block:
+    """A paragraph: one message, as Sphinx makes one per paragraph, so translators see it whole."""
+    return Block("p", (text,))
 
 
 NERVE_CAPTION = _l(
@@ -65,19 +65,20 @@ TOPICS: tuple[Topic, ...] = (
         blocks=(
             p(_l("Sciatica is pain that comes from the sciatic nerve.")),
             p(
-                _l("The sciatic nerve is the biggest nerve in your body."),
-                _l("Sciatica starts when something hurts the nerve or presses on it."),
-                _l("The nerve may also get irritated or inflamed (swollen and sore)."),
+                _l(
+                    "The sciatic nerve is the biggest nerve in your body. Sciatica starts when something "
+                    "hurts the nerve or presses on it. The nerve may also get irritated or inflamed (swollen "
+                    "and sore)."
+                )
             ),
             Block("figure", (NERVE_CAPTION,)),
             p(_l("Most people feel the pain in the lower back, the hip and the outer side of the leg.")),
             Block("h2", (_l("A sign of another problem"),)),
             p(
-                _l("Sciatica is not usually an illness on its own."),
                 _l(
-                    "It is a sign of another problem in the body. One example is a worn-down disc "
-                    "between the bones of the spine."
-                ),
+                    "Sciatica is not usually an illness on its own. It is a sign of another problem in the "
+                    "body. One example is a worn-down disc between the bones of the spine."
+                )
             ),
             p(_l("Sciatica can start all at once. It can also build up slowly.")),
         ),
@@ -101,8 +102,10 @@ TOPICS: tuple[Topic, ...] = (
             ),
             Block("h2", (_l("Other feelings in the leg"),)),
             p(
-                _l("Some people have weakness, numbness (no feeling) or tingling."),
-                _l("It can run down the leg. It may even reach the toes."),
+                _l(
+                    "Some people have weakness, numbness (no feeling) or tingling. It can run down the leg. "
+                    "It may even reach the toes."
+                )
             ),
             Block("h2", (_l("What can make it worse"),)),
             p(_l("For some people, sitting, sneezing or coughing makes the pain worse.")),
@@ -119,8 +122,10 @@ TOPICS: tuple[Topic, ...] = (
         blocks=(
             p(_l("Sciatica starts when the sciatic nerve is irritated or inflamed.")),
             p(
-                _l("The most common cause is a slipped disc in the lower back."),
-                _l("The disc presses right on the root of the nerve."),
+                _l(
+                    "The most common cause is a slipped disc in the lower back. The disc presses right on the "
+                    "root of the nerve."
+                )
             ),
             p(_l("There are other causes too. Tap a button to learn more.")),
         ),
@@ -135,12 +140,16 @@ TOPICS: tuple[Topic, ...] = (
         parent="causes",
         blocks=(
             p(
-                _l("Your spine is a stack of bones called vertebrae."),
-                _l("Between the bones are soft pads called discs. They work like cushions."),
+                _l(
+                    "Your spine is a stack of bones called vertebrae. Between the bones are soft pads called "
+                    "discs. They work like cushions."
+                )
             ),
             p(
-                _l("In the lower back, a disc can bulge or slip out of place."),
-                _l("Doctors call this a lumbar disc herniation."),
+                _l(
+                    "In the lower back, a disc can bulge or slip out of place. Doctors call this a lumbar "
+                    "disc herniation."
+                )
             ),
             p(_l("The disc can then press right on the root of the sciatic nerve.")),
             p(_l("This is the most common cause of sciatica.")),
@@ -156,8 +165,10 @@ TOPICS: tuple[Topic, ...] = (
         blocks=(
             p(_l("The piriformis is a small muscle. It sits deep inside the buttock.")),
             p(
-                _l("Sometimes this muscle gets tight or goes into spasm."),
-                _l("A spasm means the muscle tightens by itself and does not let go."),
+                _l(
+                    "Sometimes this muscle gets tight or goes into spasm. A spasm means the muscle tightens "
+                    "by itself and does not let go."
+                )
             ),
             p(_l("The tight muscle can press on the sciatic nerve. This causes sciatica.")),
         ),
@@ -197,24 +208,24 @@ TOPICS: tuple[Topic, ...] = (
         blocks=(
             p(
                 _l(
-                    "Many studies have found that special massage of the sciatic area can ease "
-                    "the pressure on the sciatic nerve."
-                ),
-                _l("Less pressure on the nerve can relieve the pain."),
+                    "Many studies have found that special massage of the sciatic area can ease the pressure "
+                    "on the sciatic nerve. Less pressure on the nerve can relieve the pain."
+                )
             ),
             Block("h2", (_l("How many sessions?"),)),
             p(_l("Some people with moderate pain feel relief after just one session.")),
             p(
-                _l("Other people need several sessions."),
-                _l("It takes time for a tight muscle to let go of the nerve. Then the relief can last."),
+                _l(
+                    "Other people need several sessions. It takes time for a tight muscle to let go of the "
+                    "nerve. Then the relief can last."
+                )
             ),
             Block("h2", (_l("Sciatica that lasts a long time"),)),
             p(
                 _l(
-                    "If you have had sciatica for a long time, make massage a regular part of your "
-                    "plan to stay well."
-                ),
-                _l("This can give you relief that lasts, and help keep the pain from coming back."),
+                    "If you have had sciatica for a long time, make massage a regular part of your plan to "
+                    "stay well. This can give you relief that lasts, and help keep the pain from coming back."
+                )
             ),
             Block("note", (_l("Massage does not replace a doctor. If your pain is severe or getting worse, see a doctor."),)),
         ),
@@ -242,8 +253,10 @@ TOPICS: tuple[Topic, ...] = (
                 ),
             ),
             p(
-                _l("These can be signs that the nerves at the bottom of the spine are badly squeezed."),
-                _l("This is called cauda equina syndrome. It needs treatment in hospital straight away."),
+                _l(
+                    "These can be signs that the nerves at the bottom of the spine are badly squeezed. This "
+                    "is called cauda equina syndrome. It needs treatment in hospital straight away."
+                )
             ),
             Block(
                 "warning",
