@@ -91,7 +91,8 @@
 
   let known = snapshot(document.getElementById(panelId));
 
-  document.addEventListener("htmx:afterSettle", () => {
+  // afterSwap runs in the same task that inserts the new list, so a new request never shows unmarked.
+  document.addEventListener("htmx:afterSwap", () => {
     const panel = document.getElementById(panelId);
     if (!panel) return;
     const current = snapshot(panel);
