@@ -36,20 +36,30 @@ def pull_language(endpoint: str | None, values: dict[str, Any] | None) -> None:
     g.language = language
 
 
+def _sentence_audio(page: content.Topic, code: str) -> list[dict[str, Any]]:
+    """List a page's sentences with their audio addresses, in the current language."""
+    speech = service()
+    voice = speech.voice(code)
+    if voice is None:
+        return []
+    # The addresses follow only the text and the voice, so each loaded catalog keeps its own list:
+    # an edited translation reloads the catalog, and with it the addresses.
+    cache = i18n.request_translations().__dict__.setdefault("kiosk_sentence_audio", {})
+    if page.slug not in cache:
+        cache[page.slug] = [
+            {"index": index, "text": text,
+             "audio": url_for("listen.audio", slug=page.slug, index=index, token=speech.key(voice, text).token)}
+            for index, text in enumerate(page_sentences(page))
+        ]
+    return cache[page.slug]
+
+
 def player(page: content.Topic) -> dict[str, Any]:
     """Describe the Listen control of a page: its state, a note, and each sentence's audio address."""
     code = i18n.current_language().code
-    speech = service()
-    status = speech.status(code)
-    voice = speech.voice(code)
-    sentences = []
-    if voice is not None:
-        for index, text in enumerate(page_sentences(page)):
-            token = speech.key(voice, text).token
-            audio = url_for("listen.audio", slug=page.slug, index=index, token=token)
-            sentences.append({"index": index, "text": text, "audio": audio})
+    status = service().status(code)
     note = {"no-voice": NO_VOICE, "unavailable": UNAVAILABLE}.get(status)
-    return {"status": status, "note": str(note) if note else None, "sentences": sentences}
+    return {"status": status, "note": str(note) if note else None, "sentences": _sentence_audio(page, code)}
 
 
 @bp.app_template_global("listen_player")
