@@ -195,14 +195,20 @@ def save_entry(lang: str, entry_id: str) -> Response:
     return response
 
 
+def entry_or_404(lang: str, entry_id: str) -> editor.Entry:
+    """Return one entry of a language's catalog, or answer 404."""
+    found = editor.find_entry(store(), lang, entry_id)
+    if found is None:
+        abort(404)
+    return found
+
+
 @bp.get("/<lang>/entries/<entry_id>")
 @login_required("translator")
 def entry(lang: str, entry_id: str) -> Response:
     """One entry on its own page: its form, where it appears, and its history to restore from."""
     described = language(lang)
-    found = editor.find_entry(store(), lang, entry_id)
-    if found is None:
-        abort(404)
+    found = entry_or_404(lang, entry_id)
     return answer("editor/entry.html", title=_("Translation: %(text)s", text=found.sources[0][:60]),
                   target=described, common=entry_labels(lang, described),
                   lang=lang, entry=found, listing=editor.listing(store(), lang, "all", ""), result=None,
@@ -229,9 +235,7 @@ def restore(lang: str, entry_id: str) -> Response:
 def preview(lang: str, entry_id: str) -> Response:
     """Open the kiosk page where a message appears, in this language, even if the kiosk hides the language."""
     described = language(lang)
-    found = editor.find_entry(store(), lang, entry_id)
-    if found is None:
-        abort(404)
+    found = entry_or_404(lang, entry_id)
     pages = editor_preview.pages_for(current_app._get_current_object(), found.sources)  # type: ignore[attr-defined]
     if not pages:
         flash(_("This message is not on a kiosk page that can be opened directly (it may be on a staff screen, "

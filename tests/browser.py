@@ -78,3 +78,10 @@ def save_screenshot(page: Any, path: Path, tolerance: float = 0.005) -> None:
             return
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(shot)
+
+
+def choose_text_size(page: Any, base_url: str, size: str) -> None:
+    """Pick a text size on the welcome screen, as a visitor would, and wait until it applies."""
+    page.goto(base_url + "/en/")
+    page.click(f"button[data-text-size={size}]")
+    page.wait_for_selector(f"html[data-text-size={size}]")

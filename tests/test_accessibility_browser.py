@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from browser import axe_violations, has_horizontal_scroll, small_targets, small_text
+from browser import axe_violations, choose_text_size, has_horizontal_scroll, small_targets, small_text
 from conftest import LANDSCAPE, PORTRAIT
 from visitor_pages import VISITOR_PATHS
 
@@ -32,9 +32,7 @@ def test_every_visitor_page_passes_axe_aaa(live_server: Any, new_page: Any, view
 @pytest.mark.parametrize("size", ["normal", "largest"])
 def test_targets_are_at_least_72px_and_text_at_least_24px(live_server: Any, new_page: Any, size: str) -> None:
     page = new_page(PORTRAIT)
-    page.goto(live_server.url + "/en/")
-    page.click(f"button[data-text-size={size}]")
-    page.wait_for_selector(f"html[data-text-size={size}]")
+    choose_text_size(page, live_server.url, size)
     problems = {}
     for path in VISITOR_PATHS:
         page.goto(f"{live_server.url}/en{path}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from browser import axe_violations, has_horizontal_scroll, small_targets, small_text
+from browser import axe_violations, choose_text_size, has_horizontal_scroll, small_targets, small_text
 from conftest import LANDSCAPE, PORTRAIT
 
 pytestmark = pytest.mark.browser
@@ -113,9 +113,7 @@ def test_every_flow_screen_and_the_ticket_pass_axe_aaa(
 @pytest.mark.parametrize("size", ["normal", "largest"])
 def test_flow_targets_are_at_least_72px_and_text_at_least_24px(live_server: Any, new_page: Any, size: str) -> None:
     page = new_page(PORTRAIT)
-    page.goto(live_server.url + "/en/")
-    page.click(f"button[data-text-size={size}]")
-    page.wait_for_selector(f"html[data-text-size={size}]")
+    choose_text_size(page, live_server.url, size)
     problems = {}
     for path in FLOW_SCREENS:
         page.goto(f"{live_server.url}/en{path}")
