@@ -25,7 +25,8 @@ from conftest import make_app  # noqa: E402
 from desk import PASSWORD, add_account, csrf_token  # noqa: E402
 from editor_support import KIOSK, entry_for, free_port, store_of  # noqa: E402
 
-from kiosk import REPO_ROOT, catalogs  # noqa: E402
+from kiosk.core.paths import REPO_ROOT
+from kiosk.i18n import catalogs  # noqa: E402
 
 SAVES = 50
 RENDERS = 40

@@ -7,23 +7,29 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from flask_wtf.csrf import CSRFProtect
-from htmx_flask import Htmx
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
-
-csrf = CSRFProtect()
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Create and configure the kiosk app."""
+    # Imported here, so a speech worker process that imports a kiosk module never loads the web app.
+    from kiosk import cli, errors, i18n
+    from kiosk.core import assets, db, paths, secret_key
+    from kiosk.editor import file_views, views as editor_views
+    from kiosk.editor import languages as editor_languages
+    from kiosk.extensions import csrf, htmx
+    from kiosk.i18n import sync as catalog_sync
+    from kiosk.speech import service as speech, views as listen
+    from kiosk.staff import dashboard, login
+    from kiosk.talk import views as talk
+    from kiosk.visitor import display, views as visitor
+
     data_dir = (test_config or {}).get("DATA_DIR") or os.environ.get("KIOSK_DATA_DIR")
     app = Flask(
         __name__,
-        instance_path=str(Path(data_dir or REPO_ROOT / "instance").resolve()),
+        instance_path=str(Path(data_dir or paths.REPO_ROOT / "instance").resolve()),
         instance_relative_config=True,
-        template_folder=str(REPO_ROOT / "templates"),
-        static_folder=str(REPO_ROOT / "static"),
+        template_folder=str(paths.TEMPLATES),
+        static_folder=str(paths.STATIC),
     )
     app.config.from_object("kiosk.config")
     app.config.from_pyfile("config.py", silent=True)
@@ -34,38 +40,19 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # The kiosk serves, and staff edit, a copy in the data directory, unless config names the catalogs.
     app.config.setdefault("LIVE_TRANSLATIONS_DIR",
                           app.config.get("TRANSLATIONS_DIR") or str(Path(app.instance_path) / "translations"))
-    app.config.setdefault("TRANSLATIONS_DIR", str(REPO_ROOT / "translations"))
-    app.config.setdefault("NODE_MODULES", str(REPO_ROOT / "node_modules"))
+    app.config.setdefault("TRANSLATIONS_DIR", str(paths.TRANSLATIONS))
+    app.config.setdefault("NODE_MODULES", str(paths.NODE_MODULES))
 
-    from kiosk import assets, catalog_sync, catalogs, display, editor_languages, errors, i18n, secrets, visitor
-
-    secrets.init_app(app)
+    secret_key.init_app(app)
     csrf.init_app(app)
-    Htmx(app)
+    htmx.init_app(app)
     catalog_sync.init_app(app)
     i18n.init_app(app, Path(app.config["LIVE_TRANSLATIONS_DIR"]))
     editor_languages.init_app(app)
     errors.init_app(app)
-    catalogs.init_app(app)
-    app.register_blueprint(assets.bp)
-    app.register_blueprint(display.bp)
-    app.register_blueprint(visitor.bp)
-
-    from kiosk import auth, db, staff, staff_cli, talk
-
     db.init_app(app)
-    staff_cli.init_app(app)
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(staff.bp)
-    app.register_blueprint(talk.bp)
-
-    from kiosk import editor_file_views, editor_views
-
-    app.register_blueprint(editor_views.bp)
-    app.register_blueprint(editor_file_views.bp)
-
-    from kiosk import listen, speech
-
     speech.init_app(app)
-    app.register_blueprint(listen.bp)
+    for blueprint in (cli.bp, assets.bp, display.bp, visitor.bp, talk.bp, login.bp, dashboard.bp,
+                      editor_views.bp, file_views.bp, listen.bp):
+        app.register_blueprint(blueprint)
     return app

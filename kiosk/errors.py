@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from kiosk import i18n
 from kiosk.i18n import lazy_gettext as _l
-from kiosk.partials import render_screen
+from kiosk.core.partials import render_screen
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from kiosk import REPO_ROOT, catalogs
+from kiosk.core.paths import REPO_ROOT
+from kiosk.i18n import catalogs
 
 
 def copy_translations(target: Path) -> Path:

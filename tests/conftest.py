@@ -14,7 +14,8 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from kiosk import REPO_ROOT, create_app
+from kiosk import create_app
+from kiosk.core.paths import REPO_ROOT
 
 import storage
 

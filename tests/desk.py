@@ -7,7 +7,8 @@ import re
 from flask import Flask
 from flask.testing import FlaskClient
 
-from kiosk import accounts, db
+from kiosk.core import db
+from kiosk.staff import accounts
 
 PASSWORD = "correct horse battery"
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from flask import Flask
 
-from kiosk import editor
-from kiosk.editor import Entry, Saved
-from kiosk.live_catalogs import Store, load
+from kiosk.editor import service as editor
+from kiosk.editor.service import Entry, Saved
+from kiosk.i18n.live import Store, load
 
 KIOSK = Path(sys.executable).parent / "kiosk"
 

@@ -14,9 +14,11 @@ from desk import PASSWORD, add_account, csrf_token, login
 from flask import Flask, url_for
 from werkzeug.routing import IntegerConverter
 
-from kiosk import accounts, db, tickets
-from kiosk.auth import login_required
-from kiosk.models import Staff, Ticket
+from kiosk.core import db
+from kiosk.staff import accounts
+from kiosk.talk import tickets
+from kiosk.staff.login import login_required
+from kiosk.core.models import Staff, Ticket
 
 
 @pytest.fixture

@@ -11,7 +11,8 @@ from babel.messages.catalog import Catalog
 from catalog_copies import copy_translations
 from conftest import make_app
 
-from kiosk import REPO_ROOT, catalogs
+from kiosk.core.paths import REPO_ROOT
+from kiosk.i18n import catalogs
 
 
 def repo_po_files() -> list[Path]:

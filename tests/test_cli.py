@@ -12,7 +12,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from kiosk import REPO_ROOT
+from kiosk.core.paths import REPO_ROOT
 
 KIOSK = Path(sys.executable).parent / "kiosk"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from kiosk import content
+from kiosk.visitor import content
 
 SEED = Path(__file__).parent / "data" / "sciatica-seed.txt"
 

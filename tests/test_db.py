@@ -14,8 +14,8 @@ from alembic.runtime.migration import MigrationContext
 from conftest import make_app
 from flask import Flask, g
 
-from kiosk import db
-from kiosk.models import Base
+from kiosk.core import db
+from kiosk.core.models import Base
 
 
 def test_default_database_is_a_sqlite_file_in_the_data_directory_in_wal_mode_with_foreign_keys(

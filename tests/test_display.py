@@ -8,7 +8,7 @@ from collections.abc import Callable
 from flask import Flask
 from flask.testing import FlaskClient
 
-from kiosk.display import safe_next
+from kiosk.visitor.display import safe_next
 
 
 def test_text_size_and_contrast_last_for_the_visit(client: FlaskClient) -> None:

@@ -10,8 +10,9 @@ from conftest import make_app
 from editor_support import entry_for, save_text, store_of
 from flask import Flask
 
-from kiosk import catalogs, editor, editor_history
-from kiosk.live_catalogs import Store, load
+from kiosk.editor import history as editor_history, service as editor
+from kiosk.i18n import catalogs
+from kiosk.i18n.live import Store, load
 
 
 @pytest.fixture

@@ -9,7 +9,8 @@ from conftest import make_app
 from editor_support import save_text, store_of
 from flask import Flask
 
-from kiosk import catalogs, editor_languages
+from kiosk.editor import languages as editor_languages
+from kiosk.i18n import catalogs
 
 
 def shown(app: Flask) -> list[str]:

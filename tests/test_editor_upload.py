@@ -9,9 +9,10 @@ import pytest
 from editor_support import entry_for, save_text, store_of
 from flask import Flask
 
-from kiosk import catalogs, editor_history
-from kiosk.editor_upload import UploadError, apply_upload, review
-from kiosk.live_catalogs import Store
+from kiosk.editor import history as editor_history
+from kiosk.i18n import catalogs
+from kiosk.editor.upload import UploadError, apply_upload, review
+from kiosk.i18n.live import Store
 
 HEADER = ('msgid ""\nmsgstr ""\n"Language: {lang}\\n"\n"Content-Type: text/plain; charset={charset}\\n"\n'
           '"Plural-Forms: {plural}\\n"\n\n')

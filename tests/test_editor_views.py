@@ -16,8 +16,8 @@ from flask.testing import FlaskClient
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from kiosk import editor_history, editor_languages
-from kiosk.live_catalogs import Store
+from kiosk.editor import history as editor_history, languages as editor_languages
+from kiosk.i18n.live import Store
 
 
 @pytest.fixture

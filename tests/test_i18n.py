@@ -13,7 +13,9 @@ from conftest import make_app
 from flask.testing import FlaskClient
 from visitor_pages import VISITOR_PATHS
 
-from kiosk import REPO_ROOT, catalogs, i18n
+from kiosk import i18n
+from kiosk.core.paths import REPO_ROOT
+from kiosk.i18n import catalogs
 
 LAUNCH_LANGUAGES = {"en": "ltr", "es": "ltr", "fr": "ltr", "pt-BR": "ltr", "zh-Hans": "ltr",
                     "vi": "ltr", "ar": "rtl", "ru": "ltr", "fil": "ltr"}

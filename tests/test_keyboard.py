@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk import keyboard
+from kiosk.talk import keyboard
 
 
 def type_keys(*keys: str) -> str:

@@ -11,7 +11,8 @@ from browser import axe_violations, save_screenshot, small_targets, small_text
 from conftest import PORTRAIT
 from visitor_pages import VISITOR_PATHS
 
-from kiosk import REPO_ROOT, catalogs
+from kiosk.core.paths import REPO_ROOT
+from kiosk.i18n import catalogs
 
 pytestmark = pytest.mark.browser
 

@@ -14,8 +14,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sox_checks import broken_espeak
 
-from kiosk import config, content
-from kiosk.speech_audio import check_mp3
+from kiosk import config
+from kiosk.visitor import content
+from kiosk.speech.audio import check_mp3
 
 SPAN = re.compile(r'<span class="kiosk-sentence" data-sentence="(\d+)">(.*?)</span>', re.DOTALL)
 PLAYER_SENTENCES = re.compile(r"<script type=\"application/json\" data-listen-sentences>(.*?)</script>", re.DOTALL)

@@ -18,8 +18,10 @@ from catalog_copies import copy_translations, set_translation
 from conftest import make_app
 from editor_support import KIOSK, entry_for, free_port, save_text, store_of
 
-from kiosk import REPO_ROOT, catalogs, editor_languages
-from kiosk.live_catalogs import CatalogRejected, commit, compile_problems, locked, parse
+from kiosk.core.paths import REPO_ROOT
+from kiosk.editor import languages as editor_languages
+from kiosk.i18n import catalogs
+from kiosk.i18n.live import CatalogRejected, commit, compile_problems, locked, parse
 
 REPO_TRANSLATIONS = REPO_ROOT / "translations"
 

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy.orm import Session
 
-from kiosk import db
-from kiosk.models import Permission, Staff, StaffPermission, Status, Ticket, TicketEvent
+from kiosk.core import db
+from kiosk.core.models import Permission, Staff, StaffPermission, Status, Ticket, TicketEvent
 
 
 @pytest.fixture

@@ -7,8 +7,9 @@ from datetime import UTC, timedelta
 
 from flask import Flask
 
-from kiosk import db, retention, tickets
-from kiosk.models import Ticket, utcnow
+from kiosk.core import db
+from kiosk.talk import retention, tickets
+from kiosk.core.models import Ticket, utcnow
 
 
 def request_at(app: Flask, visit: str, age: timedelta) -> int:

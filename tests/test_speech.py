@@ -16,19 +16,13 @@ from conftest import make_app
 from flask import Flask
 from sox_checks import broken_espeak, fake_espeak, measure
 
-from kiosk import config, content
-from kiosk.speech import (
-    NothingToSay,
-    SpeechService,
-    SpeechUnavailable,
-    in_language,
-    page_sentences,
-    segments,
-    sentences,
-)
-from kiosk.speech_audio import check_mp3
-from kiosk.speech_engines import EngineSettings
-from kiosk.speech_pyttsx3 import chunks
+from kiosk import config
+from kiosk.visitor import content
+from kiosk.speech.service import NothingToSay, SpeechService, SpeechUnavailable, in_language
+from kiosk.speech.text import page_sentences, segments, sentences
+from kiosk.speech.audio import check_mp3
+from kiosk.speech.engines.base import EngineSettings
+from kiosk.speech.engines.pyttsx3 import chunks
 
 ENGINES = ["pyttsx3", "espeak-ng"]
 

@@ -22,8 +22,9 @@ from desk import PASSWORD, add_account, csrf_token, login
 from flask import Flask
 from flask.testing import FlaskClient
 
-from kiosk import db, tickets
-from kiosk.models import Status, Ticket, utcnow
+from kiosk.core import db
+from kiosk.talk import tickets
+from kiosk.core.models import Status, Ticket, utcnow
 
 STAMP = re.compile(r'data-stamp="([0-9a-f]+)"')
 

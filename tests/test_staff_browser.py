@@ -13,7 +13,8 @@ from browser import axe_violations
 from conftest import LANDSCAPE, PORTRAIT, LiveServer, make_app
 from desk import PASSWORD, add_account
 
-from kiosk import db, tickets
+from kiosk.core import db
+from kiosk.talk import tickets
 
 pytestmark = pytest.mark.browser
 

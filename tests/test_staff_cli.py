@@ -14,7 +14,8 @@ import pytest
 from conftest import make_app
 from desk import PASSWORD, add_account
 
-from kiosk import accounts, db
+from kiosk.core import db
+from kiosk.staff import accounts
 
 KIOSK = Path(sys.executable).with_name("kiosk")
 

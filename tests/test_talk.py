@@ -17,8 +17,9 @@ from desk import csrf_token
 from flask import Flask
 from flask.testing import FlaskClient
 
-from kiosk import db, tickets
-from kiosk.models import Status, Ticket
+from kiosk.core import db
+from kiosk.talk import tickets
+from kiosk.core.models import Status, Ticket
 
 NUMBER = re.compile(r"data-ticket-number>(\d+)<")
 

@@ -14,8 +14,10 @@ import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy.orm import Session
 
-from kiosk import accounts, db, tickets
-from kiosk.models import Staff, Status, Ticket, TicketEvent
+from kiosk.core import db
+from kiosk.staff import accounts
+from kiosk.talk import tickets
+from kiosk.core.models import Staff, Status, Ticket, TicketEvent
 
 NOON = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 UTC_ZONE = UTC

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from flask.testing import FlaskClient
 from visitor_pages import VISITOR_PATHS
 
-from kiosk import content
+from kiosk.visitor import content
 
 
 def test_every_visitor_page_renders(client: FlaskClient) -> None:

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from kiosk import content
+from kiosk.visitor import content
 
 VISITOR_PATHS = ["/", "/topics", "/talk-to-staff"] + [f"/topics/{topic.slug}" for topic in content.TOPICS]

@@ -1,0 +1,180 @@
+"""The database: one SQLAlchemy engine per app, one session per request, the schema migrated on start."""
+
+from __future__ import annotations
+
+import time
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import click
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import Flask, current_app, g
+from flask.cli import with_appcontext
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# Any fixed number: it names the PostgreSQL advisory lock that serialises migrations.
+MIGRATION_LOCK_ID = 5_202_605
+SQLITE_FILE = "kiosk.sqlite3"
+
+
+def database_url(app: Flask) -> str:
+    """Return the configured database URL, or a SQLite file in the data directory."""
+    url = app.config.get("DATABASE_URL")
+    if url:
+        return str(url)
+    return f"sqlite:///{Path(app.instance_path) / SQLITE_FILE}"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """Turn on WAL, foreign keys and full syncs for every new SQLite connection."""
+    cursor = dbapi_connection.cursor()
+    # WAL lets the dashboards read while a kiosk writes; FULL makes each commit survive power loss.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def make_engine(url: str, lock_timeout: float = 15) -> Engine:
+    """Create an engine for url, with the settings the kiosk relies on; lock_timeout caps a write's wait."""
+    parsed = sa.make_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        Path(parsed.database or "").parent.mkdir(parents=True, exist_ok=True)
+        # Writers queue for the lock instead of failing at once when two staff click together.
+        engine = sa.create_engine(parsed, connect_args={"timeout": lock_timeout})
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    if backend == "postgresql":
+        # Keep any libpq options the URL carries (such as a search_path) and add the lock wait.
+        lock = f"-c lock_timeout={int(lock_timeout * 1000)}"
+        options = " ".join(filter(None, [str(parsed.query.get("options") or ""), lock]))
+        return sa.create_engine(
+            parsed.difference_update_query(["options"]), pool_pre_ping=True, connect_args={"options": options}
+        )
+    return sa.create_engine(parsed, pool_pre_ping=True)
+
+
+@cache
+def _script() -> ScriptDirectory:
+    """Return the migration scripts, read once per process."""
+    return ScriptDirectory.from_config(_alembic_config())
+
+
+def _alembic_config() -> Config:
+    """Return an Alembic config that points at the package's migrations."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def _lock_for_migration(connection: sa.Connection) -> None:
+    """Make concurrent starts migrate one at a time."""
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    elif connection.dialect.name == "postgresql":
+        connection.execute(sa.text("SELECT pg_advisory_xact_lock(:id)"), {"id": MIGRATION_LOCK_ID})
+
+
+def current_revision(engine: Engine) -> str | None:
+    """Return the schema revision the database is at, or None if it has no schema yet."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def _migrate_once(engine: Engine) -> None:
+    """Upgrade the schema under the migration lock, unless it is already the newest."""
+    if current_revision(engine) == _script().get_current_head():
+        return
+    with engine.connect() as connection:
+        _lock_for_migration(connection)
+        config = _alembic_config()
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+        connection.commit()
+
+
+def migrate(engine: Engine, attempts: int = 30) -> None:
+    """Create or upgrade the schema to the newest revision, even when several servers start at once."""
+    for attempt in range(attempts):
+        try:
+            _migrate_once(engine)
+            return
+        except sa.exc.OperationalError as error:
+            # A new SQLite file turns on WAL, and upgrades read locks, without waiting out the busy
+            # timeout when another start holds a lock: SQLite reports "locked" at once to avoid a
+            # deadlock. The lock is brief, so wait a moment and try again; the upgrade is idempotent.
+            if engine.dialect.name != "sqlite" or "locked" not in str(error) or attempt == attempts - 1:
+                raise
+            engine.dispose()
+            time.sleep(0.02 * (attempt + 1))
+
+
+def engine() -> Engine:
+    """Return the current app's engine."""
+    return current_app.extensions["kiosk_db"]["engine"]
+
+
+def get_session() -> Session:
+    """Return this request's database session, opening it on first use."""
+    if "db_session" not in g:
+        g.db_session = current_app.extensions["kiosk_db"]["sessions"]()
+    return g.db_session
+
+
+def close_session(_error: BaseException | None = None) -> None:
+    """Close this request's session, rolling back anything left uncommitted."""
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()
+
+
+@contextmanager
+def session_scope(app: Flask) -> Iterator[Session]:
+    """Give code outside a request (the CLI, the purge timer) a session that closes afterwards."""
+    with app.extensions["kiosk_db"]["sessions"]() as session:
+        yield session
+
+
+@click.group("db")
+def db_group() -> None:
+    """The database schema, which the kiosk migrates by itself on start."""
+
+
+@db_group.command("current")
+@with_appcontext
+def current_command() -> None:
+    """Show the schema revision of the database and the newest one."""
+    click.echo(f"database at {current_revision(engine())}; newest {_script().get_current_head()}")
+
+
+@db_group.command("revision")
+@click.option("-m", "--message", required=True, help="What the migration changes.")
+@with_appcontext
+def revision_command(message: str) -> None:
+    """Write a new migration from the difference between kiosk/models.py and the database."""
+    config = _alembic_config()
+    with engine().connect() as connection:
+        config.attributes["connection"] = connection
+        command.revision(config, message=message, autogenerate=True)
+
+
+def init_app(app: Flask) -> None:
+    """Connect the app to its database, migrate the schema and close sessions after each request."""
+    db_engine = make_engine(database_url(app), float(app.config["DATABASE_LOCK_TIMEOUT_SECONDS"]))
+    migrate(db_engine)
+    app.extensions["kiosk_db"] = {
+        "engine": db_engine,
+        "sessions": sessionmaker(db_engine, expire_on_commit=False),
+    }
+    app.teardown_appcontext(close_session)

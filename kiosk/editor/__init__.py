@@ -1,0 +1,1 @@
+"""The translation editor: staff fix and add translations in the browser, checked, with history."""

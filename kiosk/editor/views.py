@@ -1,0 +1,247 @@
+"""Translation editor routes: the overview, languages, the entry list, saving, history and preview."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import (
+    Blueprint, Response, abort, current_app, flash, make_response, redirect, render_template, request, url_for,
+)
+from flask_wtf.csrf import CSRFError, generate_csrf
+from htmx_flask import request as htmx_request
+
+from kiosk import i18n
+from kiosk.editor import history as editor_history, languages as editor_languages, preview as editor_preview, service as editor, upload as editor_upload
+from kiosk.staff import login as auth
+from kiosk.staff.login import current_staff, login_required
+from kiosk.i18n import gettext as _
+from kiosk.i18n.live import CatalogUnreadable, Store
+
+bp = Blueprint("editor", __name__, url_prefix="/staff/translations")
+bp.register_error_handler(CSRFError, auth.csrf_failed)
+
+
+@bp.app_errorhandler(CatalogUnreadable)
+def unreadable(error: CatalogUnreadable) -> Response:
+    """Explain a catalog damaged on disk instead of failing; the kiosk keeps its last good compiled copy."""
+    return answer("staff/error.html", 500, title=_("Nothing was changed"), message=_(
+        "The %(lang)s catalog on disk cannot be read (%(reason)s). The kiosk keeps showing the last good version. "
+        "Put back a good copy from the history folder in the data directory, or ask whoever edited the file.",
+        lang=error.lang, reason=error.reason[:200]))
+
+
+@bp.errorhandler(413)
+def too_big(_error: Exception) -> Response:
+    """Refuse a request body over the app's limit, before it is read, in plain words."""
+    limit = int(current_app.config.get("EDITOR_MAX_UPLOAD_BYTES", editor_upload.MAX_BYTES))
+    message = _("The file is too big. The limit is %(limit)s KB. Nothing was changed.", limit=f"{limit // 1000:,}")
+    lang = (request.view_args or {}).get("lang", "")
+    staff = current_staff()
+    # The body was refused before the login check ran, so only a translator gets the form back.
+    translator = staff is not None and staff.can("translator")
+    if request.endpoint != "editor_files.upload" or not translator or lang not in store().languages():
+        return answer("staff/error.html", 413, title=_("Nothing was changed"),
+                      message=_("That was too much to send. Nothing was changed."))
+    return answer("editor/upload.html", 413, title=_("Upload a translation: %(name)s", name=language(lang).name),
+                  target=language(lang), lang=lang, error=message)
+
+
+@bp.context_processor
+def editor_context() -> dict[str, Any]:
+    """Give editor templates the account and the staff menu's current page."""
+    return {"staff": current_staff(), "page": "translations"}
+
+
+@bp.app_template_filter("editor_time")
+def editor_time(moment: datetime | None) -> str:
+    """Show a moment as date, hours and minutes in the clinic's time zone."""
+    return moment.astimezone(editor_history.zone(current_app.config.get("TIMEZONE"))).strftime(
+        "%Y-%m-%d %H:%M") if moment else ""
+
+
+def store() -> Store:
+    """Return the app's live catalogs."""
+    return Store.for_app(current_app)
+
+
+def user() -> str:
+    """Return the signed-in staff member's name, for the history."""
+    staff = current_staff()
+    return staff.name if staff is not None else ""
+
+
+def language(lang: str) -> i18n.Language:
+    """Return a language that has a live catalog, or answer 404."""
+    if lang not in store().languages():
+        abort(404)
+    return i18n.describe(lang)
+
+
+def entry_labels(lang: str, target: i18n.Language) -> dict[str, str]:
+    """Words and values every entry form repeats, worked out once per page rather than once per entry."""
+    return {
+        "untranslated": _("Untranslated"), "review": _("Needs review"), "translated": _("Translated"),
+        "plural": _("Plural:"), "note": _("Note for translators:"), "appears": _("Appears in:"),
+        "translation": _("Translation into %(name)s", name=target.name),
+        "fuzzy": _("Needs review: the kiosk shows English until it is reviewed"), "save": _("Save"),
+        "more": _("History and preview"), "csrf": generate_csrf(), "entries": url_for("editor.entries", lang=lang),
+    }
+
+
+def answer(template: str, status: int = 200, **context: Any) -> Response:
+    """Render a staff page."""
+    return make_response(render_template(template, **context), status)
+
+
+@bp.get("/")
+@login_required("translator")
+def overview() -> Response:
+    """Every language: how complete, how much to review, who edited it last, and whether the kiosk shows it."""
+    shown, _known = editor_languages.offered(current_app)
+    return answer("editor/overview.html", title=_("Translations"),
+                  summaries=editor.overview(store(), list(current_app.config["LANGUAGES"])),
+                  shown={language.code for language in shown.values()})
+
+
+@bp.route("/add", methods=["GET", "POST"])
+@login_required("translator")
+def add_language() -> Response:
+    """Start a new language from Babel's list of locales."""
+    choices = [(code, name) for code, name in editor_languages.addable() if code not in set(store().languages())]
+    if request.method == "GET":
+        return answer("editor/add.html", title=_("Add a language"), choices=choices, error=None)
+    code = request.form.get("code", "")
+    try:
+        editor_languages.add(store(), code, user())
+    except ValueError:
+        error = _("Choose a language from the list.")
+    except FileExistsError:
+        error = _("That language already has a catalog.")
+    else:
+        flash(_("%(name)s was added. Translate it, then switch it on for the kiosk.",
+                name=i18n.describe(code).name), "info")
+        return redirect(url_for(".overview") + f"#language-{code}", code=303)  # type: ignore[return-value]
+    return answer("editor/add.html", 422, title=_("Add a language"), choices=choices, error=error)
+
+
+@bp.post("/<lang>/settings")
+@login_required("translator")
+def choose(lang: str) -> Response:
+    """Switch a language on or off for the kiosk and set the completion it needs first."""
+    described = language(lang)
+    try:
+        threshold = int(request.form.get("threshold", "0"))
+        if not 0 <= threshold <= 100:
+            raise ValueError(threshold)
+    except ValueError:
+        flash(_("The threshold must be a whole number from 0 to 100. Nothing was changed."), "error")
+    else:
+        setting = editor_languages.choose(store(), lang, request.form.get("enabled") == "on", threshold)
+        if not setting.enabled:
+            flash(_("%(name)s is off: the kiosk does not offer it.", name=described.name), "info")
+        elif setting.visible:
+            flash(_("%(name)s is on the kiosk now.", name=described.name), "info")
+        else:
+            flash(_("%(name)s is on, but the kiosk hides it until %(threshold)d%% is translated (now %(done)d%%).",
+                    name=described.name, threshold=setting.threshold, done=setting.completion or 0), "info")
+    return redirect(url_for(".overview") + f"#language-{lang}", code=303)  # type: ignore[return-value]
+
+
+def render_list(lang: str, result: editor.Saved | None = None, status: int = 200) -> Response:
+    """Render a language's entry list, with one entry showing the outcome of a save that did not go through."""
+    status_filter = request.values.get("filter", "all")
+    if status_filter not in editor.FILTERS:
+        status_filter = "all"
+    query = request.values.get("q", "")[:200]
+    listing = editor.listing(store(), lang, status_filter, query)
+    return answer("editor/list.html", status, title=_("Translations: %(name)s", name=language(lang).name),
+                  target=language(lang), lang=lang, listing=listing, filter=status_filter, query=query,
+                  common=entry_labels(lang, language(lang)),
+                  result=result)
+
+
+@bp.get("/<lang>/")
+@login_required("translator")
+def entries(lang: str) -> Response:
+    """The entry list, filtered and searched."""
+    language(lang)
+    return render_list(lang)
+
+
+@bp.post("/<lang>/entries/<entry_id>")
+@login_required("translator")
+def save_entry(lang: str, entry_id: str) -> Response:
+    """Save one entry: checked, then live on the kiosk's next page, or explained next to the field."""
+    described = language(lang)
+    result = editor.save(store(), lang, entry_id, request.form.getlist("translation"), "fuzzy" in request.form,
+                         request.form.get("base", ""), request.form.get("version", ""), user(),
+                         confirmed=request.form.get("confirm") == "1")
+    if result.entry is None:
+        abort(404)
+    status = 200 if result.saved else 409 if result.conflict_state is not None else 422
+    if htmx_request.htmx:
+        listing = editor.listing(store(), lang)
+        response = answer("editor/_entry_swap.html", status, target=described, lang=lang, entry=result.entry,
+                          common=entry_labels(lang, described),
+                          listing=listing, result=result, filter=request.form.get("filter", "all"),
+                          query=request.form.get("q", ""))
+    elif result.saved:
+        flash(_("Saved. The kiosk shows it on its next page."), "info")
+        target = url_for(".entries", lang=lang, filter=request.form.get("filter", "all"),
+                         q=request.form.get("q") or None)
+        response = redirect(f"{target}#entry-{entry_id}", code=303)  # type: ignore[assignment]
+    else:
+        response = render_list(lang, result, status)
+    response.vary.add("HX-Request")
+    return response
+
+
+def entry_or_404(lang: str, entry_id: str) -> editor.Entry:
+    """Return one entry of a language's catalog, or answer 404."""
+    found = editor.find_entry(store(), lang, entry_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.get("/<lang>/entries/<entry_id>")
+@login_required("translator")
+def entry(lang: str, entry_id: str) -> Response:
+    """One entry on its own page: its form, where it appears, and its history to restore from."""
+    described = language(lang)
+    found = entry_or_404(lang, entry_id)
+    return answer("editor/entry.html", title=_("Translation: %(text)s", text=found.sources[0][:60]),
+                  target=described, common=entry_labels(lang, described),
+                  lang=lang, entry=found, listing=editor.listing(store(), lang, "all", ""), result=None,
+                  history=editor_history.changes(store(), lang, found.key), filter="all", query="")
+
+
+@bp.post("/<lang>/entries/<entry_id>/restore")
+@login_required("translator")
+def restore(lang: str, entry_id: str) -> Response:
+    """Put an entry back to what it said before one recorded change."""
+    language(lang)
+    result = editor.restore(store(), lang, request.form.get("change", ""), user())
+    if result.changes:
+        flash(_("Restored. The kiosk shows it on its next page."), "info")
+    else:
+        reasons = [reason for reasons in result.rejected.values() for reason in reasons] + result.problems
+        flash(_("Nothing was restored: %(reasons)s", reasons=" ".join(reasons) or _("it already says that.")),
+              "error" if reasons else "info")
+    return redirect(url_for(".entry", lang=lang, entry_id=entry_id), code=303)  # type: ignore[return-value]
+
+
+@bp.get("/<lang>/entries/<entry_id>/preview")
+@login_required("translator")
+def preview(lang: str, entry_id: str) -> Response:
+    """Open the kiosk page where a message appears, in this language, even if the kiosk hides the language."""
+    described = language(lang)
+    found = entry_or_404(lang, entry_id)
+    pages = editor_preview.pages_for(current_app._get_current_object(), found.sources)  # type: ignore[attr-defined]
+    if not pages:
+        flash(_("This message is not on a kiosk page that can be opened directly (it may be on a staff screen, "
+                "an error page or a step of the talk-to-staff flow)."), "info")
+        return redirect(url_for(".entry", lang=lang, entry_id=entry_id), code=303)  # type: ignore[return-value]
+    editor_preview.allow_preview(lang)
+    return redirect(f"/{described.tag}{pages[0]}", code=303)  # type: ignore[return-value]

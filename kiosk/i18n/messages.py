@@ -1,0 +1,103 @@
+"""Translating messages: catalogs that reload when they change on disk, and gettext that never breaks a page."""
+
+from __future__ import annotations
+
+import logging
+import os
+from functools import cached_property
+from typing import Any
+
+from flask import g
+from flask_babel import Babel, Domain, get_domain
+from flask_babel.speaklater import LazyString
+from markupsafe import Markup, escape
+
+log = logging.getLogger(__name__)
+
+
+class ReloadingDomain(Domain):
+    """A gettext domain whose catalog cache empties itself when a .mo file changes on disk."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._stamp: tuple[tuple[str, int], ...] = ()
+
+    def _current_stamp(self) -> tuple[tuple[str, int], ...]:
+        """Return the modification time of every compiled catalog."""
+        stamp = []
+        for directory in self.translation_directories:
+            try:
+                entries = sorted(entry.path for entry in os.scandir(directory) if entry.is_dir())
+            except FileNotFoundError:
+                continue
+            for folder in entries:
+                mo_path = os.path.join(folder, "LC_MESSAGES", f"{self.domain[0]}.mo")
+                try:
+                    stamp.append((mo_path, os.stat(mo_path).st_mtime_ns))
+                except FileNotFoundError:
+                    continue
+        return tuple(stamp)
+
+    def get_translations_cache(self, ctx: Any) -> dict[Any, Any]:
+        """Return the catalog cache, emptied first if any catalog changed since it was filled."""
+        # Each worker process checks once per request, so an edit reaches every worker on its next page.
+        if not getattr(ctx, "kiosk_catalogs_checked", False):
+            ctx.kiosk_catalogs_checked = True
+            stamp = self._current_stamp()
+            if stamp != self._stamp:
+                self.cache.clear()
+                self._stamp = stamp
+        return self.cache
+
+
+class KioskBabel(Babel):
+    """Flask-Babel whose default domain reloads catalogs that change on disk."""
+
+    @cached_property
+    def domain_instance(self) -> Domain:
+        """The default domain, one per app."""
+        return ReloadingDomain(domain=self.domain)
+
+
+def _format(translated: str, source: str, variables: dict[str, Any]) -> Markup:
+    """Format a translation as escaped markup, falling back to the source if the translation is broken."""
+    try:
+        return escape(translated) % variables
+    except (KeyError, ValueError, TypeError, IndexError) as exc:
+        # A staff member's typo must not take the page down: show English for this one message.
+        log.warning("Broken translation %r of %r: %s", translated, source, exc)
+        return escape(source) % variables
+
+
+def request_translations() -> Any:
+    """Return the current request's catalog, looked up once per request rather than once per message."""
+    if not g:
+        return get_domain().get_translations()
+    translations = g.get("kiosk_translations")
+    if translations is None:
+        translations = g.kiosk_translations = get_domain().get_translations()
+    return translations
+
+
+def gettext(string: str, **variables: Any) -> Markup:
+    """Translate and format a message as escaped markup; a broken translation falls back to English."""
+    return _format(request_translations().ugettext(string), string, variables)
+
+
+def ngettext(singular: str, plural: str, num: int, **variables: Any) -> Markup:
+    """Translate and format a plural message; num fills %(num)d, as in Jinja's newstyle gettext."""
+    variables.setdefault("num", num)
+    source = singular if num == 1 else plural
+    return _format(request_translations().ungettext(singular, plural, num), source, variables)
+
+
+class SafeLazyString(LazyString):
+    """A lazy translation that templates escape, so a translation can never inject markup."""
+
+    def __html__(self) -> Markup:
+        return escape(str(self))
+
+
+def lazy_gettext(string: str) -> SafeLazyString:
+    """Mark a message for translation when it is shown, not when the module is imported."""
+    return SafeLazyString(lambda text: request_translations().ugettext(text), string)

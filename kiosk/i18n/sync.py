@@ -1,0 +1,128 @@
+"""Keeping the live catalogs in step with the repo's: seed them once, then merge repo updates, keeping staff edits."""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from flask import Flask
+
+from kiosk.i18n import catalogs
+from kiosk.i18n.live import Store, locked, parse, state_of, syntax_error
+
+log = logging.getLogger(__name__)
+
+UPSTREAM = ".upstream"  # the repo's catalogs as last merged: the common base of a three-way merge
+STALE_TEMP_SECONDS = 3600
+
+
+def merge(base: Catalog | None, ours: Catalog, theirs: Catalog) -> Catalog:
+    """Take the repo's new catalog, keeping each translation staff changed in the live copy since the last merge."""
+    for message in theirs:
+        if not message.id:
+            continue
+        mine = ours.get(message.id, message.context)
+        if mine is None:
+            continue
+        old = base.get(message.id, message.context) if base is not None else None
+        state = state_of(mine)
+        if any(state.strings) and (old is None or state != state_of(old)):
+            message.string = mine.string
+            if mine.fuzzy:
+                message.flags.add("fuzzy")
+            else:
+                message.flags.discard("fuzzy")
+    return theirs
+
+
+def _sync_template(store: Store) -> bool:
+    """Copy the repo's messages.pot into the live folder; True when it changed."""
+    assert store.source is not None
+    data = (store.source / f"{catalogs.DOMAIN}.pot").read_bytes()
+    if store.template.exists() and store.template.read_bytes() == data:
+        return False
+    catalogs.atomic_write(store.template, data)
+    return True
+
+
+def _sync_language(store: Store, lang: str) -> None:
+    """Seed or merge one language from the repo, keeping staff edits."""
+    assert store.source is not None
+    source_po = catalogs.po_path(store.source, lang)
+    data = source_po.read_bytes()
+    base_path = store.live / UPSTREAM / f"{lang}.po"
+    if not store.po(lang).exists():
+        catalogs.atomic_write(store.po(lang), data)
+        source_mo = source_po.with_suffix(".mo")
+        if source_mo.exists() and source_mo.stat().st_mtime_ns >= source_po.stat().st_mtime_ns:
+            catalogs.atomic_write(store.mo(lang), source_mo.read_bytes())
+        catalogs.atomic_write(base_path, data)
+        return
+    if base_path.exists() and base_path.read_bytes() == data:
+        return
+    base = parse(base_path.read_bytes(), lang) if base_path.exists() else None
+    merged = merge(base, parse(store.po(lang).read_bytes(), lang), parse(data, lang))
+    catalogs.atomic_write(store.po(lang), catalogs.po_bytes(merged))
+    catalogs.atomic_write(base_path, data)
+    log.info("Merged the repo's %s catalog into the live copy, keeping staff edits.", lang)
+
+
+def _update_staff_languages(store: Store) -> None:
+    """Bring languages that staff added (and the repo lacks) up to date with a new template."""
+    assert store.source is not None
+    template = catalogs.read_catalog(store.template)
+    ours = set(catalogs.languages_on_disk(store.source))
+    for lang in store.languages():
+        if lang in ours:
+            continue
+        try:
+            catalog = catalogs.read_catalog(store.po(lang), lang)
+        except Exception:  # noqa: BLE001 - a damaged catalog keeps its old messages; the others still update
+            log.exception("Could not bring the live %s catalog up to date with the new template.", lang)
+            continue
+        catalog.update(template, update_header_comment=False)
+        catalogs.atomic_write(store.po(lang), catalogs.po_bytes(catalog))
+
+
+def _remove_stale_temps(live: Path) -> None:
+    """Delete temp files that a killed writer left behind; a live writer's are younger than an hour."""
+    cutoff = time.time() - STALE_TEMP_SECONDS
+    for temp in live.glob("**/.*.tmp"):
+        try:
+            if temp.stat().st_mtime < cutoff:
+                temp.unlink()
+        except FileNotFoundError:
+            continue
+
+
+def prepare(store: Store) -> None:
+    """Seed the live catalogs from the repo, merge repo updates, and compile any .mo older than its .po."""
+    with locked(store.live):
+        _remove_stale_temps(store.live)
+        if store.source is not None:
+            template_changed = _sync_template(store)
+            for lang in catalogs.languages_on_disk(store.source):
+                try:
+                    _sync_language(store, lang)
+                except Exception:  # noqa: BLE001 - one bad repo catalog must not stop the kiosk
+                    log.exception("Could not bring the live %s catalog up to date with the repo.", lang)
+            if template_changed:
+                _update_staff_languages(store)
+        for lang in store.languages():
+            po, mo = store.po(lang), store.mo(lang)
+            if mo.exists() and mo.stat().st_mtime_ns >= po.stat().st_mtime_ns:
+                continue
+            bad = syntax_error(po.read_bytes().decode("utf-8", errors="replace"))
+            if bad is not None:
+                # Babel would skip the broken lines and compile what is left: keep the old .mo instead.
+                log.error("Live catalog %s not compiled: line %d is not .po syntax.", po, bad[0])
+                continue
+            for problem in catalogs.compile_catalog(po, lang):
+                log.error("Live catalog not compiled: %s", problem)
+
+
+def init_app(app: Flask) -> None:
+    """Get the live catalogs ready before the kiosk loads them."""
+    prepare(Store.for_app(app))

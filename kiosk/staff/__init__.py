@@ -1,0 +1,1 @@
+"""Staff: sign-in, accounts and the front-desk dashboard."""

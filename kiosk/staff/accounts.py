@@ -1,0 +1,193 @@
+"""Staff accounts: adding and removing them, their passwords, and checking a login with a lockout."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cache
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from kiosk.core.models import Permission, Staff, StaffPermission, utcnow
+
+NAME_PATTERN = re.compile(r"[\w.\-]+(?: [\w.\-]+)*")
+NAME_MAX = 64
+PASSWORD_MIN = 10
+# A longer "password" is never right, and hashing megabytes on every guess would be a way to tie up the server.
+PASSWORD_MAX = 1024
+LOCKOUT_CAP = timedelta(hours=1)
+
+
+class AccountError(ValueError):
+    """A request about an account that cannot be carried out; the message says why, in plain words."""
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    """The outcome of a login attempt: the account, or how long the account stays locked."""
+
+    staff: Staff | None
+    locked_for: timedelta | None = None
+
+
+def normalise_name(name: str) -> str:
+    """Return the account name as stored: NFC, trimmed, single spaces."""
+    return " ".join(unicodedata.normalize("NFC", name).split())
+
+
+def check_name(name: str) -> str:
+    """Return the normalised name, or raise AccountError if it cannot name an account."""
+    clean = normalise_name(name)
+    if not clean or len(clean) > NAME_MAX or not NAME_PATTERN.fullmatch(clean):
+        raise AccountError(
+            f"A staff name is 1 to {NAME_MAX} letters, digits, dots, dashes, underscores or spaces."
+        )
+    return clean
+
+
+def check_password(password: str) -> None:
+    """Raise AccountError unless password is long enough to keep."""
+    if len(password) < PASSWORD_MIN:
+        raise AccountError(f"The password must be at least {PASSWORD_MIN} characters long.")
+    if len(password) > PASSWORD_MAX:
+        raise AccountError(f"The password must be at most {PASSWORD_MAX} characters long.")
+
+
+def check_permissions(permissions: Iterable[str]) -> set[Permission]:
+    """Return the permissions as Permission values, or raise AccountError naming an unknown one."""
+    chosen = set()
+    for permission in permissions:
+        try:
+            chosen.add(Permission(permission))
+        except ValueError:
+            known = ", ".join(sorted(Permission))
+            raise AccountError(f"Unknown permission {permission!r}; choose from {known}.") from None
+    if not chosen:
+        raise AccountError("An account needs at least one permission.")
+    return chosen
+
+
+def find(session: Session, name: str) -> Staff | None:
+    """Return the account with this name, if any."""
+    return session.scalar(sa.select(Staff).where(Staff.name == normalise_name(name)))
+
+
+def _existing(session: Session, name: str) -> Staff:
+    """Return the account with this name, or raise AccountError."""
+    staff = find(session, name)
+    if staff is None:
+        raise AccountError(f"There is no staff account called {normalise_name(name)!r}.")
+    return staff
+
+
+def add(session: Session, name: str, password: str, permissions: Iterable[str]) -> Staff:
+    """Create an account and commit it."""
+    clean = check_name(name)
+    check_password(password)
+    chosen = check_permissions(permissions)
+    if find(session, clean) is not None:
+        raise AccountError(f"There is already a staff account called {clean!r}.")
+    staff = Staff(name=clean, password_hash=generate_password_hash(password))
+    staff.grants = [StaffPermission(permission=str(permission)) for permission in sorted(chosen)]
+    session.add(staff)
+    try:
+        session.commit()
+    except sa.exc.IntegrityError:
+        session.rollback()
+        raise AccountError(f"There is already a staff account called {clean!r}.") from None
+    return staff
+
+
+def set_password(session: Session, name: str, password: str) -> Staff:
+    """Change an account's password, lift any lockout and end its sessions everywhere."""
+    staff = _existing(session, name)
+    check_password(password)
+    staff.password_hash = generate_password_hash(password)
+    staff.failed_logins = 0
+    staff.locked_until = None
+    staff.session_version += 1
+    session.commit()
+    return staff
+
+
+def set_permissions(session: Session, name: str, permissions: Iterable[str]) -> Staff:
+    """Replace an account's permissions."""
+    staff = _existing(session, name)
+    chosen = check_permissions(permissions)
+    staff.grants = [StaffPermission(permission=str(permission)) for permission in sorted(chosen)]
+    session.commit()
+    return staff
+
+
+def remove(session: Session, name: str) -> None:
+    """Delete an account; the requests it handled keep their history."""
+    session.delete(_existing(session, name))
+    session.commit()
+
+
+def all_accounts(session: Session) -> list[Staff]:
+    """Return every account, by name."""
+    return list(session.scalars(sa.select(Staff).order_by(Staff.name)))
+
+
+def end_sessions(session: Session, staff_id: int) -> None:
+    """Make every signed session cookie of this account invalid, as logging out does."""
+    session.execute(
+        sa.update(Staff).where(Staff.id == staff_id).values(session_version=Staff.session_version + 1)
+    )
+    session.commit()
+
+
+@cache
+def _decoy_hash() -> str:
+    """Return a hash to check unknown names against, so they take as long as known ones."""
+    return generate_password_hash("not a password anyone has")
+
+
+def lockout_for(failures: int, max_failures: int, base: timedelta) -> timedelta | None:
+    """Return how long an account is locked after this many failures in a row, doubling each time."""
+    if failures < max_failures:
+        return None
+    return min(base * 2 ** min(failures - max_failures, 16), LOCKOUT_CAP)
+
+
+def authenticate(
+    session: Session,
+    name: str,
+    password: str,
+    *,
+    max_failures: int,
+    lockout: timedelta,
+    now: datetime | None = None,
+) -> LoginResult:
+    """Check a login; too many wrong passwords in a row lock the account for a while."""
+    now = now or utcnow()
+    staff = find(session, name[: NAME_MAX * 2])
+    if staff is None or len(password) > PASSWORD_MAX:
+        check_password_hash(_decoy_hash(), password[:PASSWORD_MAX])
+        return LoginResult(None)
+    if staff.locked_until is not None and staff.locked_until > now:
+        # While locked, no password is even checked, so guessing gains nothing.
+        return LoginResult(None, staff.locked_until - now)
+    if check_password_hash(staff.password_hash, password):
+        staff.failed_logins = 0
+        staff.locked_until = None
+        session.commit()
+        return LoginResult(staff)
+    # Counted in the database, so simultaneous guesses on several threads all count.
+    failures = session.scalar(
+        sa.update(Staff)
+        .where(Staff.id == staff.id)
+        .values(failed_logins=Staff.failed_logins + 1)
+        .returning(Staff.failed_logins)
+    )
+    locked_for = lockout_for(failures or 0, max_failures, lockout)
+    if locked_for is not None:
+        session.execute(sa.update(Staff).where(Staff.id == staff.id).values(locked_until=now + locked_for))
+    session.commit()
+    return LoginResult(None, locked_for)

@@ -1,0 +1,107 @@
+"""The `kiosk staff` commands: add, change and remove staff accounts."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from kiosk.core import db
+from kiosk.staff import accounts
+from kiosk.talk import retention, tickets
+from kiosk.core.models import Permission, utcnow
+
+ROLE = click.Choice(sorted(str(permission) for permission in Permission))
+
+
+def _app() -> Flask:
+    """Return the app the command runs in."""
+    return current_app._get_current_object()  # type: ignore[attr-defined]
+
+
+def read_password(prompt: str) -> str:
+    """Ask for a password twice without echo, or read one line from stdin when it is not a terminal."""
+    if sys.stdin is not None and sys.stdin.isatty():
+        return str(click.prompt(prompt, hide_input=True, confirmation_prompt=True))
+    # Scripts and tests pipe the password in: one line, its newline removed.
+    line = sys.stdin.readline() if sys.stdin is not None else ""
+    if not line:
+        raise click.ClickException("No password given on stdin.")
+    return line.rstrip("\r\n")
+
+
+@click.group("staff")
+def staff_group() -> None:
+    """Manage the staff accounts that can use the front-desk screen and the translation editor."""
+
+
+@staff_group.command("add")
+@click.argument("name")
+@click.option("--role", "roles", multiple=True, type=ROLE, help="A permission; repeat for more. Default: front_desk.")
+@with_appcontext
+def add_command(name: str, roles: tuple[str, ...]) -> None:
+    """Add an account; you are asked for its password."""
+    try:
+        accounts.check_name(name)
+        password = read_password("Password")
+        with db.session_scope(_app()) as session:
+            staff = accounts.add(session, name, password, roles or [Permission.FRONT_DESK])
+            click.echo(f"Added {staff.name} ({', '.join(sorted(staff.permissions))}).")
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@staff_group.command("passwd")
+@click.argument("name")
+@with_appcontext
+def passwd_command(name: str) -> None:
+    """Set a new password; the account is logged out everywhere."""
+    try:
+        with db.session_scope(_app()) as session:
+            if accounts.find(session, name) is None:
+                raise accounts.AccountError(f"There is no staff account called {name!r}.")
+            accounts.set_password(session, name, read_password("New password"))
+            click.echo(f"Changed the password of {accounts.normalise_name(name)}.")
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@staff_group.command("roles")
+@click.argument("name")
+@click.option("--role", "roles", multiple=True, type=ROLE, required=True, help="A permission; repeat for more.")
+@with_appcontext
+def roles_command(name: str, roles: tuple[str, ...]) -> None:
+    """Replace an account's permissions."""
+    try:
+        with db.session_scope(_app()) as session:
+            staff = accounts.set_permissions(session, name, roles)
+            click.echo(f"{staff.name} now has: {', '.join(sorted(staff.permissions))}.")
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@staff_group.command("remove")
+@click.argument("name")
+@with_appcontext
+def remove_command(name: str) -> None:
+    """Remove an account; the requests it handled keep its name in their history."""
+    try:
+        with db.session_scope(_app()) as session:
+            accounts.remove(session, name)
+            click.echo(f"Removed {accounts.normalise_name(name)}.")
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@staff_group.command("list")
+@with_appcontext
+def list_command() -> None:
+    """List the accounts and their permissions."""
+    now = utcnow()
+    with db.session_scope(_app()) as session:
+        for staff in accounts.all_accounts(session):
+            locked = " (locked)" if staff.locked_until and staff.locked_until > now else ""
+            click.echo(f"{staff.name}\t{', '.join(sorted(staff.permissions))}{locked}")

@@ -1,0 +1,196 @@
+"""The front-desk dashboard: open requests live, the actions on them, today's history and its CSV export."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from datetime import date, datetime, timedelta, tzinfo
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask_wtf.csrf import CSRFError
+from htmx_flask import request as htmx_request
+
+from kiosk.core import db
+from kiosk.staff import login as auth
+from kiosk.talk import tickets
+from kiosk.staff.login import current_staff, login_required
+from kiosk.i18n import gettext as _
+from kiosk.i18n import ngettext
+from kiosk.core.models import Status, Ticket, utcnow
+from kiosk.talk.views import REASONS, WHENS
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+bp.register_error_handler(CSRFError, auth.csrf_failed)
+
+TOKEN_RENEWAL_SECONDS = 20 * 60
+
+
+def _zone() -> tzinfo | None:
+    """Return the clinic's time zone."""
+    return tickets.zone_of(current_app.config["TIMEZONE"])
+
+
+def _escalate_after() -> timedelta:
+    """Return how long a request may wait before it is escalated."""
+    return timedelta(seconds=float(current_app.config["ESCALATE_AFTER_SECONDS"]))
+
+
+@bp.app_template_filter("clock")
+def clock(moment: datetime | None) -> str:
+    """Return a moment as the clinic's hours and minutes."""
+    return moment.astimezone(_zone()).strftime("%H:%M") if moment else ""
+
+
+@bp.app_template_filter("duration")
+def duration(span: timedelta) -> str:
+    """Return a wait in whole minutes, in words."""
+    minutes = int(span.total_seconds() // 60)
+    if minutes < 1:
+        return str(_("under a minute"))
+    return str(ngettext("%(num)d minute", "%(num)d minutes", minutes))
+
+
+def status_label(ticket: Ticket) -> str:
+    """Return a request's status in words, naming who acted."""
+    who = ticket.acknowledged_by.name if ticket.acknowledged_by else _("someone")
+    closer = ticket.closed_by.name if ticket.closed_by else None
+    labels = {
+        Status.WAITING: _("Waiting"),
+        Status.ACKNOWLEDGED: _("%(name)s is on the way", name=who),
+        Status.DONE: _("Done by %(name)s", name=closer) if closer else _("Done"),
+        Status.NO_SHOW: _("No-show, marked by %(name)s", name=closer) if closer else _("No-show"),
+        Status.CANCELLED: _("Cancelled by the visitor") if not closer else _("Cancelled"),
+    }
+    return str(labels[Status(ticket.status)])
+
+
+@bp.context_processor
+def staff_context() -> dict[str, Any]:
+    """Give staff templates the account, the labels and the clock."""
+    return {"staff": current_staff(), "reasons": REASONS, "whens": WHENS, "status_label": status_label}
+
+
+
+def _panel() -> dict[str, Any]:
+    """Return what the open requests panel shows, with a stamp that changes whenever that does."""
+    now = utcnow()
+    after = _escalate_after()
+    rows = [
+        {"ticket": ticket, "late": tickets.is_escalated(ticket, now, after), "waited": tickets.waited(ticket, now)}
+        for ticket in tickets.open_tickets(db.get_session())
+    ]
+    shown = "|".join(
+        f"{row['ticket'].id}:{row['ticket'].status}:{row['late']}:{int(row['waited'].total_seconds() // 60)}"
+        for row in rows
+    )
+    # The account and a 20-minute tick are part of it, so the forms' CSRF tokens (valid for an hour) are
+    # renewed while the screen stays open all day.
+    tick = int(time.time() // TOKEN_RENEWAL_SECONDS)
+    stamp = hashlib.sha256(f"{shown}|{current_staff().id}|{tick}".encode()).hexdigest()[:16]  # type: ignore[union-attr]
+    return {"rows": rows, "stamp": stamp}
+
+
+def _open_requests(notice: str | None = None, kind: str = "info", status: int = 200) -> Response:
+    """Render the open requests panel; when `seen` matches and there is nothing to say, answer 204."""
+    panel = _panel()
+    # Unchanged: the browser keeps its DOM, so focus and a half-finished click survive the poll.
+    if notice is None and request.args.get("seen") == panel["stamp"]:
+        return make_response("", 204)
+    body = render_template("staff/_requests.html", notice=notice, kind=kind, renew_token=True, **panel)
+    return make_response(body, status)
+
+
+@bp.get("/")
+@login_required("front_desk")
+def dashboard() -> Response:
+    """The front-desk screen."""
+    return make_response(
+        render_template("staff/dashboard.html", title=_("Open requests"), page="dashboard", **_panel())
+    )
+
+
+@bp.get("/requests")
+@login_required("front_desk")
+def requests() -> Response:
+    """The open requests panel that the dashboard polls."""
+    return _open_requests()
+
+
+@bp.post("/requests/<int:ticket_id>/<any(acknowledge, done, no_show):action>")
+@login_required("front_desk")
+def act(ticket_id: int, action: str) -> Response:
+    """Acknowledge, finish or mark a no-show; if someone else was quicker, say so and change nothing."""
+    staff = current_staff()
+    status, kind = 200, "info"
+    try:
+        ticket = tickets.act(db.get_session(), ticket_id, action, staff=staff)
+        message = _("Number %(number)d: %(status)s.", number=ticket.number, status=status_label(ticket))
+    except tickets.TicketNotFound:
+        message, status, kind = _("There is no such request. Nothing was changed."), 404, "error"
+    except tickets.TicketConflict as conflict:
+        message = _(
+            "Number %(number)d was not changed: it is already %(status)s.",
+            number=conflict.ticket.number, status=status_label(conflict.ticket),
+        )
+        status, kind = 409, "error"
+    except sa.exc.SQLAlchemyError:
+        log.exception("Could not store a staff action")
+        message, status, kind = _("The server had a problem saving that. Check the request and try again."), 503, "error"
+        if htmx_request.htmx:
+            # Not swapped (a 5xx): the page shows its "could not reach the server" banner and keeps polling.
+            return make_response(str(message), status)
+    if htmx_request.htmx:
+        response = _open_requests(str(message), kind, status)
+    else:
+        flash(str(message), kind)
+        response = redirect(url_for(".dashboard"), code=303)  # type: ignore[assignment]
+    response.vary.add("HX-Request")
+    return response
+
+
+def _requested_day() -> date | None:
+    """Return the day asked for in ?day=YYYY-MM-DD, today when absent, None when unreadable."""
+    raw = request.args.get("day")
+    if not raw:
+        return tickets.local_day(utcnow(), _zone())
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        return None
+
+
+@bp.get("/history")
+@login_required("front_desk")
+def history() -> Response:
+    """Every request of a day (today by default), with counts."""
+    day = _requested_day()
+    if day is None:
+        return make_response(render_template("staff/error.html", message=_("That is not a date."), title=""), 400)
+    session = db.get_session()
+    return make_response(
+        render_template(
+            "staff/history.html", title=_("Today's history"), page="history", day=day, now=utcnow(),
+            rows=tickets.tickets_of_day(session, day), counts=tickets.counts(session, day),
+            waited=tickets.waited,
+        )
+    )
+
+
+@bp.get("/history.csv")
+@login_required("front_desk")
+def export() -> Response:
+    """Download a day's requests as CSV."""
+    day = _requested_day()
+    if day is None:
+        return make_response(render_template("staff/error.html", message=_("That is not a date."), title=""), 400)
+    body = tickets.to_csv(tickets.tickets_of_day(db.get_session(), day), _zone())
+    response = make_response(body)
+    response.mimetype = "text/csv"
+    response.headers["Content-Disposition"] = f'attachment; filename="requests-{day.isoformat()}.csv"'
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,45 @@
+"""Keeping first names no longer than needed: the purge and the timer that runs it in the server."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import timedelta
+
+from flask import Flask
+
+from kiosk.core import db
+from kiosk.talk import tickets
+
+log = logging.getLogger(__name__)
+
+
+def purge(app: Flask) -> int:
+    """Erase the first names the retention period no longer covers, and return how many."""
+    seconds = app.config["FIRST_NAME_RETENTION_SECONDS"]
+    with db.session_scope(app) as session:
+        return tickets.purge_first_names(
+            session,
+            retention=timedelta(seconds=float(seconds)) if seconds is not None else None,
+            zone=tickets.zone_of(app.config["TIMEZONE"]),
+        )
+
+
+def start_schedule(app: Flask) -> threading.Event:
+    """Purge now and then every PURGE_INTERVAL_SECONDS in a background thread; set the event to stop."""
+    stop = threading.Event()
+    interval = float(app.config["PURGE_INTERVAL_SECONDS"])
+
+    def run() -> None:
+        while True:
+            try:
+                erased = purge(app)
+                if erased:
+                    log.info("Erased %d first names past their retention period", erased)
+            except Exception:  # noqa: BLE001 - a failed purge is retried next time, never fatal
+                log.exception("First-name purge failed; retrying in %s s", interval)
+            if stop.wait(interval):
+                return
+
+    threading.Thread(target=run, name="kiosk-name-purge", daemon=True).start()
+    return stop

@@ -1,0 +1,205 @@
+"""Visitor routes for "Talk to staff": what they want, when, an optional first name, then a live ticket."""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+from datetime import timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, current_app, make_response, redirect, render_template, request, session, url_for
+from flask_wtf.csrf import CSRFError
+
+from kiosk import i18n
+from kiosk.core import db
+from kiosk.talk import keyboard, tickets
+from kiosk.visitor import views as visitor
+from kiosk.i18n import gettext as _
+from kiosk.i18n import lazy_gettext as _l
+from kiosk.core.models import Reason, Status, Ticket, When, utcnow
+from kiosk.core.partials import render_screen
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("talk", __name__, url_prefix="/<lang>/talk-to-staff")
+bp.url_defaults(visitor.add_language)
+bp.url_value_preprocessor(visitor.pull_language)
+bp.before_request(visitor.canonical_language)
+
+REASONS = {
+    Reason.BOOK: _l("Book a massage for sciatica"),
+    Reason.QUESTION: _l("Ask a question"),
+    Reason.OTHER: _l("Something else"),
+}
+WHENS = {When.TODAY: _l("Today"), When.ANOTHER_DAY: _l("Another day")}
+VISIT_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+def visit_token() -> str:
+    """Return this visit's token, which ties its requests together; the idle reset starts a new one."""
+    token = session.get("visit")
+    if not isinstance(token, str) or not VISIT_TOKEN.fullmatch(token):
+        token = secrets.token_urlsafe(24)
+        session["visit"] = token
+    return token
+
+
+def kiosk_name() -> str:
+    """Return the name of the kiosk screen this request comes from, for the dashboard."""
+    config = current_app.config
+    return str(config["KIOSK_NAMES"].get(request.remote_addr, config["KIOSK_NAME"]))
+
+
+def _choice(raw: str | None, kind: type[Reason] | type[When]) -> Any:
+    """Return raw as a member of kind, or None."""
+    try:
+        return kind(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def visitor_state(ticket: Ticket) -> str:
+    """Return what the kiosk shows for a request: its status, or "late" when it waits too long."""
+    after = timedelta(seconds=float(current_app.config["ESCALATE_AFTER_SECONDS"]))
+    return "late" if tickets.is_escalated(ticket, utcnow(), after) else str(ticket.status)
+
+
+def _screen(partial: str, status: int = 200, **context: Any) -> Response:
+    """Render one of the flow's screens, without the staff button at its foot."""
+    context.setdefault("title", _("Talk to staff about booking"))
+    return render_screen(partial, status=status, screen="talk", **context)
+
+
+def _sorry(message: str, status: int) -> Response:
+    """Show a kind message and a way to start again."""
+    return _screen("talk/_sorry.html", status=status, message=message, back_url=url_for(".start"))
+
+
+@bp.errorhandler(CSRFError)
+def form_expired(error: CSRFError) -> Response:
+    """Explain that an old or foreign form sent nothing."""
+    log.warning("Visitor form refused on %s: %s", request.path, error.description)
+    return _sorry(_("This screen was open too long, so nothing was sent. Please try again."), 400)
+
+
+@bp.get("")
+def start() -> Response:
+    """Ask what the visitor wants, or show their ticket if they already have one."""
+    if tickets.open_for_visit(db.get_session(), visit_token()) is not None:
+        return redirect(url_for(".ticket"))  # type: ignore[return-value]
+    return _screen("talk/_reason.html", reasons=REASONS, back_url=url_for("visitor.menu"))
+
+
+@bp.get("/when")
+def when() -> Response:
+    """Ask when they would like the massage."""
+    reason = _choice(request.args.get("reason"), Reason)
+    if reason is None:
+        return redirect(url_for(".start"))  # type: ignore[return-value]
+    return _screen("talk/_when.html", reason=reason, whens=WHENS, back_url=url_for(".start"))
+
+
+@bp.route("/name", methods=["GET", "POST"])
+def name() -> Response:
+    """Offer the on-screen keyboard for a first name; without JavaScript each key press comes here."""
+    reason = _choice(request.values.get("reason"), Reason)
+    if reason is None:
+        return redirect(url_for(".start"))  # type: ignore[return-value]
+    wanted = _choice(request.values.get("when"), When)
+    typed = keyboard.tidy(request.form.get("first_name"))
+    if request.form.get("key"):
+        typed = keyboard.press(typed, request.form["key"])
+    layout = keyboard.layout_for(i18n.current_language().code, request.form.get("keyboard"))
+    back = url_for(".when", reason=reason) if reason is Reason.BOOK else url_for(".start")
+    return _screen(
+        "talk/_name.html", reason=reason, when=wanted, typed=typed, layout=layout, layouts=keyboard.LAYOUTS,
+        visit=visit_token(), back_url=back,
+    )
+
+
+@bp.post("")
+def create() -> Response:
+    """Send the request to the front desk, then show the ticket; a repeat tap shows the same ticket."""
+    first_name = None if request.form.get("skip_name") else request.form.get("first_name")
+    try:
+        tickets.create(
+            db.get_session(),
+            visit=visit_token(),
+            kiosk=kiosk_name(),
+            reason=request.form.get("reason", ""),
+            when=request.form.get("when") or None,
+            first_name=first_name,
+            zone=tickets.zone_of(current_app.config["TIMEZONE"]),
+        )
+    except tickets.TicketError:
+        return _sorry(_("Something was missing from your request. Please start again."), 400)
+    except sa.exc.SQLAlchemyError:
+        log.exception("Could not store a visitor request")
+        return _sorry(_("Sorry, your request could not be sent. Please try again, or go to the front desk."), 503)
+    # Only now, with the request committed, does the visitor see a number.
+    return redirect(url_for(".ticket"), code=303)  # type: ignore[return-value]
+
+
+@bp.get("/ticket")
+def ticket() -> Response:
+    """Show the visitor's ticket number and its live status."""
+    current = tickets.latest_for_visit(db.get_session(), visit_token())
+    if current is None:
+        return redirect(url_for(".start"))  # type: ignore[return-value]
+    return _screen(
+        "talk/_ticket.html", ticket=current, state=visitor_state(current), reasons=REASONS, whens=WHENS,
+        title=_("Your number is %(number)d", number=current.number), back_url=url_for("visitor.menu"),
+    )
+
+
+@bp.get("/ticket/status")
+def status() -> Response:
+    """Return the ticket's status for the kiosk to poll; 204 when nothing changed since `seen`."""
+    try:
+        current = tickets.latest_for_visit(db.get_session(), visit_token())
+    except sa.exc.SQLAlchemyError:
+        log.exception("Could not read a visitor's request status")
+        return make_response("", 204)  # keep showing the last state; the next poll tries again
+    state = visitor_state(current) if current else "gone"
+    if request.args.get("seen") == state:
+        return make_response("", 204)
+    return make_response(render_template("talk/_status.html", ticket=current, state=state))
+
+
+@bp.route("/ticket/cancel", methods=["GET", "POST"])
+def cancel() -> Response:
+    """Ask whether to cancel the request, and cancel it on a yes."""
+    current = tickets.open_for_visit(db.get_session(), visit_token())
+    if current is None:
+        return redirect(url_for(".ticket"))  # type: ignore[return-value]
+    if request.method == "GET":
+        return _screen("talk/_cancel.html", ticket=current, back_url=url_for(".ticket"))
+    try:
+        tickets.act(db.get_session(), current.id, "cancel", visit=visit_token())
+    except (tickets.TicketConflict, tickets.TicketNotFound):
+        pass  # Staff closed it a moment earlier; the ticket screen says how it ended.
+    return redirect(url_for(".ticket"), code=303)  # type: ignore[return-value]
+
+
+@bp.app_template_global()
+def talk_status_label(state: str) -> str:
+    """Return the kiosk's words for a request's state."""
+    labels = {
+        str(Status.WAITING): _("Please wait here. A staff member will come to you soon."),
+        "late": _("We are sorry: no one has answered yet. We have alerted the front desk again. "
+                  "Please wait a little longer, or go to the front desk."),
+        str(Status.ACKNOWLEDGED): _("A staff member is on the way."),
+        str(Status.DONE): _("Done. Thank you!"),
+        str(Status.NO_SHOW): _("We could not find you. If you still need help, please ask again."),
+        str(Status.CANCELLED): _("Your request is cancelled."),
+        "gone": _("This request has ended."),
+    }
+    return labels.get(state, labels["gone"])
+
+
+@bp.app_template_filter("key_label")
+def key_label(key: str) -> str:
+    """Return what an on-screen key shows."""
+    return keyboard.mark_label(key)
