@@ -21,12 +21,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from conftest import make_app  # noqa: E402
-from desk import PASSWORD, add_account, csrf_token  # noqa: E402
-from editor_support import KIOSK, entry_for, free_port, store_of  # noqa: E402
+from conftest import make_app
+from desk import PASSWORD, add_account, csrf_token
+from editor_support import KIOSK, entry_for, free_port, store_of
 
 from kiosk.core.paths import REPO_ROOT
-from kiosk.i18n import catalogs  # noqa: E402
+from kiosk.i18n import catalogs
 
 SAVES = 50
 RENDERS = 40
@@ -41,8 +41,10 @@ def percentile(values: list[float], fraction: float) -> float:
 
 def report(name: str, timings: list[float]) -> None:
     """Print p50, p95 and the worst of some timings in ms."""
-    print(f"{name:58} p50 {statistics.median(timings):7.1f}  p95 {percentile(timings, .95):7.1f}  "
-          f"max {max(timings):7.1f} ms")
+    print(
+        f"{name:58} p50 {statistics.median(timings):7.1f}  p95 {percentile(timings, 0.95):7.1f}  "
+        f"max {max(timings):7.1f} ms"
+    )
 
 
 def fetch(url: str) -> str:
@@ -54,9 +56,13 @@ def fetch(url: str) -> str:
 def start_kiosk(data: Path) -> tuple[subprocess.Popen[bytes], str]:
     """Serve the kiosk with waitress in a process of its own on the same data directory."""
     port = free_port()
-    server = subprocess.Popen([str(KIOSK), "serve", "--port", str(port)], cwd=REPO_ROOT,
-                              env={**os.environ, "KIOSK_DATA_DIR": str(data)},
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [str(KIOSK), "serve", "--port", str(port)],
+        cwd=REPO_ROOT,
+        env={**os.environ, "KIOSK_DATA_DIR": str(data)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
@@ -85,12 +91,15 @@ def save_to_visible(root: Path) -> None:
             text = f"Síntomas {round_}"
             entry = entry_for(store_of(app), "es", "Symptoms")
             page = editor.get("/staff/translations/es/?q=Symptoms").get_data(as_text=True)
-            block = page[page.index(f'id="entry-{entry.id}"'):]
-            form = block[:block.index("</form>")]
+            block = page[page.index(f'id="entry-{entry.id}"') :]
+            form = block[: block.index("</form>")]
             fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form))
             started = time.perf_counter()
-            response = editor.post(f"/staff/translations/es/entries/{entry.id}", data={**fields, "translation": text},
-                                   headers={"HX-Request": "true"})
+            response = editor.post(
+                f"/staff/translations/es/entries/{entry.id}",
+                data={**fields, "translation": text},
+                headers={"HX-Request": "true"},
+            )
             saved = time.perf_counter()
             assert response.status_code == 200, response.get_data(as_text=True)[:500]
             attempts = 0
@@ -118,14 +127,20 @@ def five_hundred(root: Path) -> Path:
     extra = MESSAGES - len([m for m in catalog if m.id])
     for number in range(extra):
         if number % 25 == 0:
-            catalog.add((f"%(num)d extra item {number}", f"%(num)d extra items {number}"),
-                        (f"%(num)d elemento extra {number}", f"%(num)d elementos extra {number}"),
-                        [("templates/extra.html", number)], flags=["python-format"])
+            catalog.add(
+                (f"%(num)d extra item {number}", f"%(num)d extra items {number}"),
+                (f"%(num)d elemento extra {number}", f"%(num)d elementos extra {number}"),
+                [("templates/extra.html", number)],
+                flags=["python-format"],
+            )
         else:
-            catalog.add(f"Extra message number {number} for the benchmark, about as long as a sentence.",
-                        f"Mensaje extra número {number} para la prueba, tan largo como una frase.",
-                        [("kiosk/content.py", number)], auto_comments=["Button label. At most 30 characters."]
-                        if number % 10 == 0 else [], flags=["fuzzy"] if number % 17 == 0 else [])
+            catalog.add(
+                f"Extra message number {number} for the benchmark, about as long as a sentence.",
+                f"Mensaje extra número {number} para la prueba, tan largo como una frase.",
+                [("kiosk/content.py", number)],
+                auto_comments=["Button label. At most 30 characters."] if number % 10 == 0 else [],
+                flags=["fuzzy"] if number % 17 == 0 else [],
+            )
     catalogs.atomic_write(path, catalogs.po_bytes(catalog))
     assert catalogs.compile_catalog(path, "es") == []
     return translations
@@ -138,9 +153,11 @@ def list_render(root: Path) -> None:
     client = app.test_client()
     token = csrf_token(client.get("/staff/login").get_data(as_text=True))
     client.post("/staff/login", data={"name": "Bench", "password": PASSWORD, "csrf_token": token})
-    for name, url in [("all 500 messages", "/staff/translations/es/"),
-                      ("needs review (filter)", "/staff/translations/es/?filter=review"),
-                      ("search", "/staff/translations/es/?q=extra+item")]:
+    for name, url in [
+        ("all 500 messages", "/staff/translations/es/"),
+        ("needs review (filter)", "/staff/translations/es/?filter=review"),
+        ("search", "/staff/translations/es/?q=extra+item"),
+    ]:
         response = client.get(url)
         assert response.status_code == 200
         count = response.get_data(as_text=True).count('class="editor-entry ')

@@ -15,9 +15,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import http_client as http  # noqa: E402
-from conftest import CHROMIUM, CHROMIUM_FLAGS, PORTRAIT, LiveServer, make_app  # noqa: E402
-from visitor_pages import VISITOR_PATHS  # noqa: E402
+import http_client as http
+from conftest import CHROMIUM, CHROMIUM_FLAGS, PORTRAIT, LiveServer, make_app
+from visitor_pages import VISITOR_PATHS
 
 ROUNDS = 200
 
@@ -44,14 +44,16 @@ def server_render(server: LiveServer) -> None:
     """Compare every page's render time with the same server sending a static file."""
     static = time_gets(server.url + "/static/css/kiosk.css", ROUNDS)
     print(f"{'page':44} {'p50 ms':>8} {'p95 ms':>8} {'x static':>9}")
-    print(f"{'static file (baseline)':44} {statistics.median(static):8.2f} {percentile(static, .95):8.2f} {1:9.2f}")
+    print(f"{'static file (baseline)':44} {statistics.median(static):8.2f} {percentile(static, 0.95):8.2f} {1:9.2f}")
     worst = 0.0
     for tag in ["en", "ar", "zh-Hans"]:
         for path in VISITOR_PATHS:
             timings = time_gets(f"{server.url}/{tag}{path}", ROUNDS // 4)
             ratio = statistics.median(timings) / statistics.median(static)
             worst = max(worst, ratio)
-            print(f"{'/' + tag + path:44} {statistics.median(timings):8.2f} {percentile(timings, .95):8.2f} {ratio:9.2f}")
+            print(
+                f"{'/' + tag + path:44} {statistics.median(timings):8.2f} {percentile(timings, 0.95):8.2f} {ratio:9.2f}"
+            )
     print(f"worst page p50 / static p50 = {worst:.2f}  (goal <= 3)")
 
 
@@ -67,7 +69,8 @@ def tap_to_paint(server: LiveServer) -> None:
         for i in range(60):
             target = "a:has-text('Symptoms')" if i % 2 == 0 else "[data-nav=back]"
             expected = "Symptoms: how it feels" if i % 2 == 0 else "What would you like to know?"
-            page.evaluate("""(expected) => { window.__painted = new Promise(resolve => {
+            page.evaluate(
+                """(expected) => { window.__painted = new Promise(resolve => {
                 const start = performance.now();
                 document.addEventListener('pointerdown', () => { window.__start = performance.now(); }, {once: true});
                 new MutationObserver((_, observer) => {
@@ -76,12 +79,16 @@ def tap_to_paint(server: LiveServer) -> None:
                     observer.disconnect();
                     requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - (window.__start || start))));
                   }
-                }).observe(document.body, {childList: true, subtree: true}); }); }""", expected)
+                }).observe(document.body, {childList: true, subtree: true}); }); }""",
+                expected,
+            )
             page.tap(target)
             timings.append(page.evaluate("window.__painted"))
         browser.close()
-    print(f"tap to paint over {len(timings)} taps: p50 {statistics.median(timings):.1f} ms, "
-          f"p95 {percentile(timings, .95):.1f} ms  (goal p95 <= 100 ms)")
+    print(
+        f"tap to paint over {len(timings)} taps: p50 {statistics.median(timings):.1f} ms, "
+        f"p95 {percentile(timings, 0.95):.1f} ms  (goal p95 <= 100 ms)"
+    )
 
 
 def main() -> None:

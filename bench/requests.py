@@ -38,8 +38,14 @@ STAMP = re.compile(r'data-stamp="([0-9a-f]+)"')
 STATE = re.compile(r'data-state="([a-z_]+)"')
 OPEN_ID = re.compile(r'staff-request--(?:waiting|acknowledged)[^"]*"\s+id="request-(\d+)"')
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -54,14 +60,24 @@ class Server:
 
     def __init__(self, data_dir: Path) -> None:
         env = {**os.environ, "KIOSK_DATA_DIR": str(data_dir)}
-        subprocess.run([str(KIOSK), "staff", "add", "Desk"], input=f"{PASSWORD}\n", text=True, env=env,
-                       check=True, capture_output=True)
+        subprocess.run(
+            [str(KIOSK), "staff", "add", "Desk"],
+            input=f"{PASSWORD}\n",
+            text=True,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen([str(KIOSK), "serve", "--port", str(self.port)], env=env,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            [str(KIOSK), "serve", "--port", str(self.port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         for _ in range(300):
             try:
                 urllib.request.urlopen(f"{self.url}/health", timeout=1).close()
@@ -177,23 +193,33 @@ def load(url: str, seconds: float) -> None:
     errors: list[str] = []
     sent: list[int] = []
     stop = time.monotonic() + seconds
-    threads = [threading.Thread(target=kiosk_loop, args=(url, stop, config.KIOSK_POLL_SECONDS, latencies, errors, sent))
-               for _ in range(20)]
-    threads += [threading.Thread(target=dashboard_loop, args=(url, stop, config.STAFF_POLL_SECONDS, latencies, errors))
-                for _ in range(5)]
+    threads = [
+        threading.Thread(target=kiosk_loop, args=(url, stop, config.KIOSK_POLL_SECONDS, latencies, errors, sent))
+        for _ in range(20)
+    ]
+    threads += [
+        threading.Thread(target=dashboard_loop, args=(url, stop, config.STAFF_POLL_SECONDS, latencies, errors))
+        for _ in range(5)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(seconds + 120)
     millis = [value * 1000 for _, value in latencies]
-    print(f"load: 20 kiosks (poll {config.KIOSK_POLL_SECONDS} s) + 5 dashboards (poll {config.STAFF_POLL_SECONDS} s) "
-          f"for {seconds:.0f} s against kiosk serve (waitress)")
+    print(
+        f"load: 20 kiosks (poll {config.KIOSK_POLL_SECONDS} s) + 5 dashboards (poll {config.STAFF_POLL_SECONDS} s) "
+        f"for {seconds:.0f} s against kiosk serve (waitress)"
+    )
     print(f"  requests {len(millis)} ({len(millis) / seconds:.1f}/s), visitor requests sent {len(sent)}")
-    print(f"  latency ms: p50 {percentile(millis, 0.5):.1f}  p95 {percentile(millis, 0.95):.1f}  "
-          f"p99 {percentile(millis, 0.99):.1f}  max {max(millis):.1f}")
+    print(
+        f"  latency ms: p50 {percentile(millis, 0.5):.1f}  p95 {percentile(millis, 0.95):.1f}  "
+        f"p99 {percentile(millis, 0.99):.1f}  max {max(millis):.1f}"
+    )
     for group in sorted({name for name, _ in latencies}):
         values = [value * 1000 for name, value in latencies if name == group]
-        print(f"    {group:15} n={len(values):5}  p50 {percentile(values, 0.5):6.1f}  p99 {percentile(values, 0.99):6.1f}")
+        print(
+            f"    {group:15} n={len(values):5}  p50 {percentile(values, 0.5):6.1f}  p99 {percentile(values, 0.99):6.1f}"
+        )
     print(f"  errors {len(errors)}" + (f": {errors[:5]}" if errors else ""))
 
 

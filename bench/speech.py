@@ -31,8 +31,17 @@ REPO = Path(__file__).resolve().parent.parent
 KIOSK = str(REPO / ".venv" / "bin" / "kiosk")
 PLAYER = re.compile(r"<script type=\"application/json\" data-listen-sentences>(.*?)</script>", re.DOTALL)
 LANGUAGES = ["en", "es", "fr", "pt-BR", "zh-Hans", "vi", "ar", "ru"]
-TOPICS = ["what-is-sciatica", "symptoms", "causes", "slipped-disc", "piriformis-syndrome", "spinal-stenosis",
-          "spondylolisthesis", "massage", "urgent-help"]
+TOPICS = [
+    "what-is-sciatica",
+    "symptoms",
+    "causes",
+    "slipped-disc",
+    "piriformis-syndrome",
+    "spinal-stenosis",
+    "spondylolisthesis",
+    "massage",
+    "urgent-help",
+]
 
 
 def free_port() -> int:
@@ -60,8 +69,9 @@ class Server:
     def __init__(self, engine: str, data_dir: Path) -> None:
         self.port = free_port()
         env = {**os.environ, "KIOSK_DATA_DIR": str(data_dir), "KIOSK_SPEECH_ENGINE": engine}
-        self.process = subprocess.Popen([KIOSK, "serve", "--port", str(self.port)], env=env,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            [KIOSK, "serve", "--port", str(self.port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
@@ -88,14 +98,21 @@ def raw_espeak_ms(text: str, voice: str, rate: int, repeat: int = 5) -> float:
     """Time Debian's espeak-ng program, on the same libespeak-ng the kiosk uses, writing a WAV file."""
     import espeakng_loader
 
-    env = {**os.environ, "LD_LIBRARY_PATH": str(Path(espeakng_loader.get_library_path()).parent),
-           "ESPEAK_DATA_PATH": str(Path(espeakng_loader.get_data_path()).parent)}
+    env = {
+        **os.environ,
+        "LD_LIBRARY_PATH": str(Path(espeakng_loader.get_library_path()).parent),
+        "ESPEAK_DATA_PATH": str(Path(espeakng_loader.get_data_path()).parent),
+    }
     times = []
     with tempfile.TemporaryDirectory() as folder:
         for _ in range(repeat):
             started = time.perf_counter()
-            subprocess.run(["espeak-ng", "-v", voice, "-s", str(rate), "-w", f"{folder}/raw.wav"],
-                           input=text.encode("utf-8"), env=env, check=True)
+            subprocess.run(
+                ["espeak-ng", "-v", voice, "-s", str(rate), "-w", f"{folder}/raw.wav"],
+                input=text.encode("utf-8"),
+                env=env,
+                check=True,
+            )
             times.append((time.perf_counter() - started) * 1000)
     return statistics.median(times)
 
@@ -140,8 +157,12 @@ def bench_engine(engine: str) -> dict[str, object]:
                 thread.start()
             for thread in threads:
                 thread.join()
-            results["burst"] = (sum(1 for status, body, _ in answers if status == 200 and body[:2] == b"\xff\xf3"),
-                                len(urls), max(ms for _, _, ms in answers), (time.perf_counter() - started) * 1000)
+            results["burst"] = (
+                sum(1 for status, body, _ in answers if status == 200 and body[:2] == b"\xff\xf3"),
+                len(urls),
+                max(ms for _, _, ms in answers),
+                (time.perf_counter() - started) * 1000,
+            )
         finally:
             server.stop()
 
@@ -160,16 +181,24 @@ def report(engine: str, results: dict[str, object]) -> None:
     ok, total, slowest, wall = results["burst"]
     seconds, summary = results["warmup"]
     print(f"\n== {engine} (SPEECH_WORKERS=2, {os.cpu_count()} cores) ==")
-    print(f"cold, first tap of the first visitor: {first_ms:.1f} ms vs raw espeak-ng {first_raw:.1f} ms "
-          f"({first_ms / first_raw:.2f}x) for {first_text!r}")
-    print(f"cold, {len(cold)} first sentences (9 pages x 8 languages): median {statistics.median(cold):.1f} ms, "
-          f"p90 {percentile(cold, 0.9):.1f} ms, max {max(cold):.1f} ms; ratio to raw espeak-ng median "
-          f"{statistics.median(ratios):.2f}x, p90 {percentile(ratios, 0.9):.2f}x  "
-          f"[goal <= 1.5x and <= 300 ms]")
-    print(f"warm server time, {len(warm)} requests: median {statistics.median(warm):.2f} ms, "
-          f"p95 {percentile(warm, 0.95):.2f} ms, max {max(warm):.2f} ms  [goal <= 20 ms]")
-    print(f"20 concurrent cold requests: {ok}/{total} succeeded, slowest {slowest:.0f} ms, all done in {wall:.0f} ms  "
-          f"[goal: all succeed]")
+    print(
+        f"cold, first tap of the first visitor: {first_ms:.1f} ms vs raw espeak-ng {first_raw:.1f} ms "
+        f"({first_ms / first_raw:.2f}x) for {first_text!r}"
+    )
+    print(
+        f"cold, {len(cold)} first sentences (9 pages x 8 languages): median {statistics.median(cold):.1f} ms, "
+        f"p90 {percentile(cold, 0.9):.1f} ms, max {max(cold):.1f} ms; ratio to raw espeak-ng median "
+        f"{statistics.median(ratios):.2f}x, p90 {percentile(ratios, 0.9):.2f}x  "
+        f"[goal <= 1.5x and <= 300 ms]"
+    )
+    print(
+        f"warm server time, {len(warm)} requests: median {statistics.median(warm):.2f} ms, "
+        f"p95 {percentile(warm, 0.95):.2f} ms, max {max(warm):.2f} ms  [goal <= 20 ms]"
+    )
+    print(
+        f"20 concurrent cold requests: {ok}/{total} succeeded, slowest {slowest:.0f} ms, all done in {wall:.0f} ms  "
+        f"[goal: all succeed]"
+    )
     print(f"full warm-up (kiosk speech warm, process start included): {seconds:.1f} s  [goal <= 60 s]\n  {summary}")
 
 

@@ -14,14 +14,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # Imported here, so a speech worker process that imports a kiosk module never loads the web app.
     from kiosk import cli, errors, i18n
     from kiosk.core import assets, db, paths, secret_key
-    from kiosk.editor import file_views, views as editor_views
+    from kiosk.editor import file_views
     from kiosk.editor import languages as editor_languages
+    from kiosk.editor import views as editor_views
     from kiosk.extensions import csrf, htmx
     from kiosk.i18n import sync as catalog_sync
-    from kiosk.speech import service as speech, views as listen
+    from kiosk.speech import service as speech
+    from kiosk.speech import views as listen
     from kiosk.staff import dashboard, login
     from kiosk.talk import views as talk
-    from kiosk.visitor import display, views as visitor
+    from kiosk.visitor import display
+    from kiosk.visitor import views as visitor
 
     data_dir = (test_config or {}).get("DATA_DIR") or os.environ.get("KIOSK_DATA_DIR")
     app = Flask(
@@ -38,8 +41,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
     app.config["DATA_DIR"] = app.instance_path
     # The kiosk serves, and staff edit, a copy in the data directory, unless config names the catalogs.
-    app.config.setdefault("LIVE_TRANSLATIONS_DIR",
-                          app.config.get("TRANSLATIONS_DIR") or str(Path(app.instance_path) / "translations"))
+    app.config.setdefault(
+        "LIVE_TRANSLATIONS_DIR", app.config.get("TRANSLATIONS_DIR") or str(Path(app.instance_path) / "translations")
+    )
     app.config.setdefault("TRANSLATIONS_DIR", str(paths.TRANSLATIONS))
     app.config.setdefault("NODE_MODULES", str(paths.NODE_MODULES))
 
@@ -52,7 +56,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     db.init_app(app)
     speech.init_app(app)
-    for blueprint in (cli.bp, assets.bp, display.bp, visitor.bp, talk.bp, login.bp, dashboard.bp,
-                      editor_views.bp, file_views.bp, listen.bp):
+    for blueprint in (
+        cli.bp,
+        assets.bp,
+        display.bp,
+        visitor.bp,
+        talk.bp,
+        login.bp,
+        dashboard.bp,
+        editor_views.bp,
+        file_views.bp,
+        listen.bp,
+    ):
         app.register_blueprint(blueprint)
     return app

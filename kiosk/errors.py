@@ -7,10 +7,9 @@ import logging
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-
 from kiosk import i18n
-from kiosk.i18n import lazy_gettext as _l
 from kiosk.core.partials import render_screen
+from kiosk.i18n import lazy_gettext as _l
 
 log = logging.getLogger(__name__)
 
@@ -30,9 +29,7 @@ def handle_http_error(error: HTTPException) -> Response:
         g.language = _language_from_path() or i18n.visit_language()
     code = error.code or 500
     template = TEMPLATES.get(code, "errors/4xx.html" if code < 500 else "errors/500.html")
-    response = render_screen(
-        template, status=code, screen="error", title=TITLES.get(code, TITLES[400]), back_url="/"
-    )
+    response = render_screen(template, status=code, screen="error", title=TITLES.get(code, TITLES[400]), back_url="/")
     if code == 405 and isinstance(error.valid_methods, list | tuple | set):
         response.headers["Allow"] = ", ".join(error.valid_methods)
     return response

@@ -62,9 +62,9 @@ def _png_pixels(data: bytes) -> bytes:
     """Return a PNG's decompressed image data."""
     position, compressed = 8, b""
     while position < len(data):
-        (length,) = struct.unpack(">I", data[position:position + 4])
-        if data[position + 4:position + 8] == b"IDAT":
-            compressed += data[position + 8:position + 8 + length]
+        (length,) = struct.unpack(">I", data[position : position + 4])
+        if data[position + 4 : position + 8] == b"IDAT":
+            compressed += data[position + 8 : position + 8 + length]
         position += 12 + length
     return zlib.decompress(compressed)
 

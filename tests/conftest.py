@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import storage
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from werkzeug.serving import BaseWSGIServer, make_server
@@ -17,13 +18,17 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from kiosk import create_app
 from kiosk.core.paths import REPO_ROOT
 
-import storage
-
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Without the networking flags Chromium keeps trying to reach the internet, which is closed here.
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 PORTRAIT = {"width": 1080, "height": 1920}
 LANDSCAPE = {"width": 1920, "height": 1080}
@@ -137,4 +142,3 @@ def storage_apps(database_url: str, tmp_path: Path) -> Iterator[Callable[..., Fl
     yield build
     for built in apps:
         storage.dispose(built)
-

@@ -32,8 +32,9 @@ def entry_for(store: Store, lang: str, msgid: str) -> Entry:
     return next(entry for entry in editor.listing(store, lang).entries if entry.sources[0] == msgid)
 
 
-def save_text(store: Store, lang: str, msgid: str, *strings: str, user: str = "ana", fuzzy: bool = False,
-              confirmed: bool = True) -> Saved:
+def save_text(
+    store: Store, lang: str, msgid: str, *strings: str, user: str = "ana", fuzzy: bool = False, confirmed: bool = True
+) -> Saved:
     """Save a translation of msgid the way the editor form does, from a freshly loaded page."""
     entry = entry_for(store, lang, msgid)
     version = load(store, lang).version

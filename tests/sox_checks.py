@@ -38,7 +38,7 @@ def fake_espeak(folder: Path) -> Path:
     script = folder / "espeak-ng-that-hangs"
     script.write_text(
         "#!/bin/sh\n"
-        'text=$(cat)\n'
+        "text=$(cat)\n"
         'case "$text" in *hang*) exec sleep 120;; esac\n'
         'printf "%s" "$text" | exec espeak-ng "$@"\n'
     )

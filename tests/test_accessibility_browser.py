@@ -14,7 +14,9 @@ pytestmark = pytest.mark.browser
 
 @pytest.mark.parametrize("viewport", [PORTRAIT, LANDSCAPE], ids=["portrait", "landscape"])
 @pytest.mark.parametrize("contrast", ["normal", "high"])
-def test_every_visitor_page_passes_axe_aaa(live_server: Any, new_page: Any, viewport: dict[str, int], contrast: str) -> None:
+def test_every_visitor_page_passes_axe_aaa(
+    live_server: Any, new_page: Any, viewport: dict[str, int], contrast: str
+) -> None:
     page = new_page(viewport)
     if contrast == "high":
         page.goto(live_server.url + "/en/")

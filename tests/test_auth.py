@@ -15,10 +15,10 @@ from flask import Flask, url_for
 from werkzeug.routing import IntegerConverter
 
 from kiosk.core import db
-from kiosk.staff import accounts
-from kiosk.talk import tickets
-from kiosk.staff.login import login_required
 from kiosk.core.models import Staff, Ticket
+from kiosk.staff import accounts
+from kiosk.staff.login import login_required
+from kiosk.talk import tickets
 
 
 @pytest.fixture
@@ -26,8 +26,9 @@ def app(tmp_path: Path) -> Flask:
     """An app with CSRF checks on, as in production, and one ticket so a leaking route would show data."""
     built = make_app(tmp_path / "data", WTF_CSRF_ENABLED=True)
     with db.session_scope(built) as session:
-        tickets.create(session, visit="visit-aaaaaaaaaaaaaaaa", kiosk="Hall", reason="book", when=None,
-                       first_name="Ana", zone=UTC)
+        tickets.create(
+            session, visit="visit-aaaaaaaaaaaaaaaa", kiosk="Hall", reason="book", when=None, first_name="Ana", zone=UTC
+        )
     return built
 
 
@@ -116,9 +117,15 @@ def test_a_correct_login_opens_the_dashboard_and_goes_back_where_it_was_asked(ap
     add_account(app, "Ana")
     client = app.test_client()
     page = client.get("/staff/login?next=/staff/history").get_data(as_text=True)
-    response = client.post("/staff/login", data={
-        "name": "Ana", "password": PASSWORD, "csrf_token": csrf_token(page), "next": "/staff/history",
-    })
+    response = client.post(
+        "/staff/login",
+        data={
+            "name": "Ana",
+            "password": PASSWORD,
+            "csrf_token": csrf_token(page),
+            "next": "/staff/history",
+        },
+    )
     assert response.headers["Location"] == "/staff/history"
     assert "Signed in as Ana" in client.get("/staff/").get_data(as_text=True)
 
@@ -127,15 +134,19 @@ def test_login_never_redirects_off_the_kiosk(app: Flask) -> None:
     add_account(app, "Ana")
     client = app.test_client()
     token = csrf_token(client.get("/staff/login").get_data(as_text=True))
-    response = client.post("/staff/login", data={
-        "name": "Ana", "password": PASSWORD, "csrf_token": token, "next": "//evil.example/steal",
-    })
+    response = client.post(
+        "/staff/login",
+        data={
+            "name": "Ana",
+            "password": PASSWORD,
+            "csrf_token": token,
+            "next": "//evil.example/steal",
+        },
+    )
     assert response.headers["Location"] == "/"
 
 
-@pytest.mark.parametrize(
-    "name", ["Ana", "nobody", "<script>alert(1)</script>", "x" * 10_000, "\x00\x1b", "مريم 🌸"]
-)
+@pytest.mark.parametrize("name", ["Ana", "nobody", "<script>alert(1)</script>", "x" * 10_000, "\x00\x1b", "مريم 🌸"])
 def test_a_wrong_login_gets_a_plain_message_and_no_session(app: Flask, name: str) -> None:
     add_account(app, "Ana")
     client = app.test_client()
@@ -173,7 +184,9 @@ def test_the_lockout_doubles_with_each_further_failure_and_ends(tmp_path: Path) 
         assert accounts.authenticate(session, "Ana", "bad", now=start, **rules).locked_for is None
         assert accounts.authenticate(session, "Ana", "bad", now=start, **rules).locked_for == timedelta(seconds=30)
         after_first = start + timedelta(seconds=31)
-        assert accounts.authenticate(session, "Ana", "bad", now=after_first, **rules).locked_for == timedelta(seconds=60)
+        assert accounts.authenticate(session, "Ana", "bad", now=after_first, **rules).locked_for == timedelta(
+            seconds=60
+        )
         assert accounts.authenticate(session, "Ana", PASSWORD, now=after_first, **rules).staff is None
         opened = accounts.authenticate(session, "Ana", PASSWORD, now=after_first + timedelta(seconds=61), **rules)
         assert opened.staff is not None and opened.staff.failed_logins == 0

@@ -24,8 +24,9 @@ def repo_po_files() -> list[Path]:
 def test_every_catalog_passes_gnu_msgfmt_check_format(po: Path) -> None:
     msgfmt = shutil.which("msgfmt")
     assert msgfmt, "GNU gettext's msgfmt is missing; 'make test' installs it"
-    result = subprocess.run([msgfmt, "-c", "--check-format", "-o", "/dev/null", str(po)],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [msgfmt, "-c", "--check-format", "-o", "/dev/null", str(po)], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0 and result.stderr == "", result.stderr
 
 
@@ -54,9 +55,15 @@ def broken_catalogs(tmp_path: Path) -> Path:
 def test_check_lists_every_kind_of_problem_and_fails(tmp_path: Path) -> None:
     translations = broken_catalogs(tmp_path)
     found = "\n".join(str(p) for p in catalogs.check(REPO_ROOT, translations))
-    for expected in ["untranslated  ['Symptoms'", "fuzzy: the English changed", "placeholders must match",
-                     "a % sign would break formatting", "markup is not allowed here: b",
-                     "plural forms must all be filled", "out of date with messages.pot"]:
+    for expected in [
+        "untranslated  ['Symptoms'",
+        "fuzzy: the English changed",
+        "placeholders must match",
+        "a % sign would break formatting",
+        "markup is not allowed here: b",
+        "plural forms must all be filled",
+        "out of date with messages.pot",
+    ]:
         assert expected in found
     runner = make_app(tmp_path / "data", TRANSLATIONS_DIR=str(translations)).test_cli_runner()
     result = runner.invoke(args=["translate", "check"])
@@ -83,7 +90,10 @@ def test_check_notices_a_template_out_of_date_with_the_code(tmp_path: Path) -> N
 def test_check_flags_a_catalog_whose_header_is_fuzzy(tmp_path: Path) -> None:
     translations = copy_translations(tmp_path / "translations")
     path = catalogs.po_path(translations, "vi")
-    path.write_text(path.read_text(encoding="utf-8").replace('msgid ""\nmsgstr ""', '#, fuzzy\nmsgid ""\nmsgstr ""', 1), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('msgid ""\nmsgstr ""', '#, fuzzy\nmsgid ""\nmsgstr ""', 1),
+        encoding="utf-8",
+    )
     assert any("header is marked fuzzy" in p.text for p in catalogs.check(REPO_ROOT, translations))
 
 

@@ -27,8 +27,13 @@ def free_port() -> int:
 def test_kiosk_serve_runs_waitress_with_the_chosen_data_directory(tmp_path: Path) -> None:
     port = free_port()
     env = {**os.environ, "KIOSK_DATA_DIR": str(tmp_path / "data")}
-    server = subprocess.Popen([str(KIOSK), "serve", "--host", "127.0.0.1", "--port", str(port)],
-                              cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [str(KIOSK), "serve", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 30
         while True:

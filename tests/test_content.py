@@ -91,11 +91,11 @@ def test_one_message_per_heading_paragraph_and_list_item() -> None:
 
 def test_no_sentence_or_long_phrase_is_copied_from_the_source() -> None:
     seed = words(SEED.read_text(encoding="utf-8"))
-    seed_runs = {tuple(seed[i:i + 6]) for i in range(len(seed) - 5)}
+    seed_runs = {tuple(seed[i : i + 6]) for i in range(len(seed) - 5)}
     copied = []
     for message in all_messages():
         found = words(message)
-        copied += [" ".join(found[i:i + 6]) for i in range(len(found) - 5) if tuple(found[i:i + 6]) in seed_runs]
+        copied += [" ".join(found[i : i + 6]) for i in range(len(found) - 5) if tuple(found[i : i + 6]) in seed_runs]
     assert copied == []
 
 

@@ -43,7 +43,9 @@ class Server:
         self.log = (data_dir.parent / f"serve-{self.port}.log").open("wb")
         self.process = subprocess.Popen(
             [str(KIOSK), "serve", "--port", str(self.port)],
-            env={**os.environ, "KIOSK_DATA_DIR": str(data_dir)}, stdout=self.log, stderr=subprocess.STDOUT,
+            env={**os.environ, "KIOSK_DATA_DIR": str(data_dir)},
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -101,7 +103,11 @@ def data_dir(tmp_path: Path) -> Path:
     """A data directory with one front-desk account, added through the real command."""
     folder = tmp_path / "data"
     subprocess.run(
-        [str(KIOSK), "staff", "add", "Ana"], input=f"{PASSWORD}\n", text=True, check=True, capture_output=True,
+        [str(KIOSK), "staff", "add", "Ana"],
+        input=f"{PASSWORD}\n",
+        text=True,
+        check=True,
+        capture_output=True,
         env={**os.environ, "KIOSK_DATA_DIR": str(folder)},
     )
     return folder

@@ -10,7 +10,8 @@ from conftest import make_app
 from editor_support import entry_for, save_text, store_of
 from flask import Flask
 
-from kiosk.editor import history as editor_history, service as editor
+from kiosk.editor import history as editor_history
+from kiosk.editor import service as editor
 from kiosk.i18n import catalogs
 from kiosk.i18n.live import Store, load
 
@@ -54,8 +55,12 @@ def test_the_list_filters_by_status_and_searches_english_and_translation(store: 
     assert [e.sources[0] for e in editor.listing(store, "es", "untranslated").entries] == ["Causes"]
     assert [e.sources[0] for e in editor.listing(store, "es", "review").entries] == ["Symptoms and signs"]
     translated = editor.listing(store, "es", "translated")
-    assert translated.counts == {"all": translated.counts["all"], "untranslated": 1, "review": 1,
-                                 "translated": translated.counts["all"] - 2}
+    assert translated.counts == {
+        "all": translated.counts["all"],
+        "untranslated": 1,
+        "review": 1,
+        "translated": translated.counts["all"] - 2,
+    }
     by_english = editor.listing(store, "es", query="sciatic NERVE")
     assert by_english.entries and all("sciatic nerve" in e.sources[0].lower() for e in by_english.entries)
     by_spanish = editor.listing(store, "es", query="nervio ciático")
@@ -134,14 +139,16 @@ def test_a_po_file_changed_on_disk_since_the_page_was_loaded_is_detected(store: 
     catalog = catalogs.read_catalog(store.po("es"), "es")
     catalog["Causes"].string = "Las causas"
     catalogs.atomic_write(store.po("es"), catalogs.po_bytes(catalog))
-    other_entry = editor.save(store, "es", entry.id, ["Qué se siente"], False, entry.state.token(), version,
-                              "ana", True)
+    other_entry = editor.save(
+        store, "es", entry.id, ["Qué se siente"], False, entry.state.token(), version, "ana", True
+    )
     assert other_entry.saved and other_entry.file_changed
     catalog = catalogs.read_catalog(store.po("es"), "es")
     catalog["Symptoms"].string = "Síntomas (editado a mano)"
     catalogs.atomic_write(store.po("es"), catalogs.po_bytes(catalog))
-    same_entry = editor.save(store, "es", entry.id, ["Otra cosa"], False, other_entry.base, other_entry.version,
-                             "ana", True)
+    same_entry = editor.save(
+        store, "es", entry.id, ["Otra cosa"], False, other_entry.base, other_entry.version, "ana", True
+    )
     assert not same_entry.saved and same_entry.conflict_state is not None
     assert same_entry.conflict_state.strings == ("Síntomas (editado a mano)",)
 

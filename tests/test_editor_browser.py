@@ -42,14 +42,22 @@ def wcag_aa(page: Any) -> list[dict[str, Any]]:
     page.add_script_tag(path=str(AXE_JS))
     return page.evaluate(
         "async () => (await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', "
-        "'wcag21aa', 'wcag22aa']}})).violations.map(v => v.id + ': ' + v.nodes.map(n => n.target).join(' '))")
+        "'wcag21aa', 'wcag22aa']}})).violations.map(v => v.id + ': ' + v.nodes.map(n => n.target).join(' '))"
+    )
 
 
-@pytest.mark.parametrize("path", [
-    "/staff/translations/", "/staff/translations/add", "/staff/translations/es/", "/staff/translations/ar/",
-    "/staff/translations/es/?filter=untranslated", "/staff/translations/es/history",
-    "/staff/translations/es/upload",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/staff/translations/",
+        "/staff/translations/add",
+        "/staff/translations/es/",
+        "/staff/translations/ar/",
+        "/staff/translations/es/?filter=untranslated",
+        "/staff/translations/es/history",
+        "/staff/translations/es/upload",
+    ],
+)
 def test_every_editor_page_passes_axe_wcag_aa(new_page: Any, server: LiveServer, path: str) -> None:
     page = signed_in(new_page, server)
     page.goto(server.url + path)
@@ -68,8 +76,9 @@ def test_an_entry_with_problems_and_its_history_pass_axe(new_page: Any, server: 
     assert wcag_aa(page) == []
 
 
-def test_saving_in_the_browser_shows_on_the_kiosk_without_a_reload_of_the_editor(new_page: Any,
-                                                                                  server: LiveServer) -> None:
+def test_saving_in_the_browser_shows_on_the_kiosk_without_a_reload_of_the_editor(
+    new_page: Any, server: LiveServer
+) -> None:
     page = signed_in(new_page, server)
     entry = entry_for(store_of(server.app), "es", "Causes")
     page.goto(server.url + "/staff/translations/es/?filter=untranslated")
@@ -101,7 +110,7 @@ def test_a_warning_is_confirmed_with_save_anyway(new_page: Any, server: LiveServ
 def test_upload_review_and_rollback_pages_pass_axe_and_work(new_page: Any, server: LiveServer) -> None:
     page = signed_in(new_page, server)
     store = store_of(server.app)
-    data = store.po("es").read_bytes().replace('msgstr "Inicio"'.encode(), 'msgstr "Portada"'.encode())
+    data = store.po("es").read_bytes().replace(b'msgstr "Inicio"', b'msgstr "Portada"')
     page.goto(server.url + "/staff/translations/es/upload")
     page.set_input_files("#upload-file", files=[{"name": "es.po", "mimeType": "text/plain", "buffer": data}])
     page.click("form.staff-form button[type=submit]")

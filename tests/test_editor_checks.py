@@ -27,7 +27,12 @@ def warnings(message: Message, *strings: str) -> list[str]:
 
 def test_arabic_plural_boxes_get_six_labels_from_the_plural_forms_header() -> None:
     assert plural_examples(ARABIC, 6) == [
-        "0", "1", "2", "3–10, 103–110, 203–210, …", "100–102, 200–202, 300–302, …", "11–99, 111–199, 211–299, …",
+        "0",
+        "1",
+        "2",
+        "3–10, 103–110, 203–210, …",
+        "100–102, 200–202, 300–302, …",
+        "11–99, 111–199, 211–299, …",
     ]
 
 
@@ -41,16 +46,19 @@ def test_an_unreadable_plural_rule_gives_empty_labels_instead_of_failing() -> No
     assert plural_examples("n ++ import os", 2) == ["", ""]
 
 
-@pytest.mark.parametrize("translation, expected", [
-    ("Volver en %(num)s segundos.", "placeholders must match"),
-    ("Volver en %(numero)d segundos.", "placeholders must match"),
-    ("Volver en segundos.", "placeholders must match"),
-    ("100% Volver en %(num)d segundos.", "a % sign would break formatting"),
-    ("<b>Volver</b> en %(num)d segundos.", "markup is not allowed here: b"),
-    ("<script>alert(1)</script> %(num)d", "markup is not allowed here: script"),
-    ("Volver\x07 en %(num)d segundos.", "control characters"),
-    ("Volver en %(num)d segundos.\n", "line break"),
-])
+@pytest.mark.parametrize(
+    "translation, expected",
+    [
+        ("Volver en %(num)s segundos.", "placeholders must match"),
+        ("Volver en %(numero)d segundos.", "placeholders must match"),
+        ("Volver en segundos.", "placeholders must match"),
+        ("100% Volver en %(num)d segundos.", "a % sign would break formatting"),
+        ("<b>Volver</b> en %(num)d segundos.", "markup is not allowed here: b"),
+        ("<script>alert(1)</script> %(num)d", "markup is not allowed here: script"),
+        ("Volver\x07 en %(num)d segundos.", "control characters"),
+        ("Volver en %(num)d segundos.\n", "line break"),
+    ],
+)
 def test_blocking_problems_are_named_in_plain_words(translation: str, expected: str) -> None:
     message = Message("Going back to the start in %(num)d seconds.")
     assert any(expected in error for error in errors(message, translation))

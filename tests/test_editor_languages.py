@@ -39,8 +39,11 @@ def test_an_enabled_language_appears_on_the_kiosk_once_it_reaches_its_threshold(
         assert save_text(store, "de", msgid, text).saved
     # 1% of however many messages the catalog holds today, counting the two above.
     total = len([m for m in catalogs.read_catalog(store.template) if m.id])
-    simple = [m.id for m in catalogs.read_catalog(store.template)
-              if m.id and isinstance(m.id, str) and "%" not in m.id and m.id not in ("Symptoms", "Causes")]
+    simple = [
+        m.id
+        for m in catalogs.read_catalog(store.template)
+        if m.id and isinstance(m.id, str) and "%" not in m.id and m.id not in ("Symptoms", "Causes")
+    ]
     assert "de" not in shown(kiosk_app) or total <= 200
     for msgid in simple[: max(0, -(-total // 100) - 2)]:
         assert save_text(store, "de", msgid, f"DE {msgid}").saved

@@ -10,12 +10,14 @@ from editor_support import entry_for, save_text, store_of
 from flask import Flask
 
 from kiosk.editor import history as editor_history
-from kiosk.i18n import catalogs
 from kiosk.editor.upload import UploadError, apply_upload, review
+from kiosk.i18n import catalogs
 from kiosk.i18n.live import Store
 
-HEADER = ('msgid ""\nmsgstr ""\n"Language: {lang}\\n"\n"Content-Type: text/plain; charset={charset}\\n"\n'
-          '"Plural-Forms: {plural}\\n"\n\n')
+HEADER = (
+    'msgid ""\nmsgstr ""\n"Language: {lang}\\n"\n"Content-Type: text/plain; charset={charset}\\n"\n'
+    '"Plural-Forms: {plural}\\n"\n\n'
+)
 SPANISH_PLURAL = "nplurals=2; plural=(n != 1);"
 
 
@@ -43,20 +45,29 @@ def fingerprint(folder: Path) -> str:
 HOSTILE = {
     "malformed syntax": (po('msgid "Back"\nmsgstr "Atrás\n'), "Line 8 is not valid .po syntax"),
     "not a po file": (b"\x89PNG\r\n\x1a\n\x00\x00", "binary data"),
-    "wrong charset, latin-1 bytes": (po('msgid "Back"\nmsgstr "Atrás"\n', charset="ISO-8859-1").decode().encode(
-        "latin-1"), "not UTF-8"),
+    "wrong charset, latin-1 bytes": (
+        po('msgid "Back"\nmsgstr "Atrás"\n', charset="ISO-8859-1").decode().encode("latin-1"),
+        "not UTF-8",
+    ),
     "wrong charset declared": (po('msgid "Back"\nmsgstr "Atrás"\n', charset="ISO-8859-1"), "charset is ISO-8859-1"),
     "huge file": (po('msgid "Back"\nmsgstr "' + "A" * 2_100_000 + '"\n'), "too big"),
-    "50,000 entries": (po("".join(f'msgid "m{n}"\nmsgstr "x"\n\n' for n in range(50_000))),
-                       "50,000 entries"),
+    "50,000 entries": (po("".join(f'msgid "m{n}"\nmsgstr "x"\n\n' for n in range(50_000))), "50,000 entries"),
     "header marked fuzzy": (po('msgid "Back"\nmsgstr "Atrás"\n', fuzzy=True), "marked fuzzy"),
-    "plural rule with the wrong number of forms": (po('msgid "Back"\nmsgstr "Atrás"\n', plural="nplurals=3; "
-                                                      "plural=(n==1 ? 0 : n==2 ? 1 : 2);"), "has 3 forms"),
-    "plural rule that is not C": (po('msgid "Back"\nmsgstr "Atrás"\n', plural="nplurals=2; plural=__import__('os');"),
-                                  "cannot be read"),
-    "more plural forms than the language has": (po(
-        'msgid "Going back to the start in %(num)d second."\nmsgid_plural "Going back to the start in %(num)d '
-        'seconds."\nmsgstr[0] "a %(num)d"\nmsgstr[1] "b %(num)d"\nmsgstr[5] "c %(num)d"\n'), "not a valid .po file"),
+    "plural rule with the wrong number of forms": (
+        po('msgid "Back"\nmsgstr "Atrás"\n', plural="nplurals=3; plural=(n==1 ? 0 : n==2 ? 1 : 2);"),
+        "has 3 forms",
+    ),
+    "plural rule that is not C": (
+        po('msgid "Back"\nmsgstr "Atrás"\n', plural="nplurals=2; plural=__import__('os');"),
+        "cannot be read",
+    ),
+    "more plural forms than the language has": (
+        po(
+            'msgid "Going back to the start in %(num)d second."\nmsgid_plural "Going back to the start in %(num)d '
+            'seconds."\nmsgstr[0] "a %(num)d"\nmsgstr[1] "b %(num)d"\nmsgstr[5] "c %(num)d"\n'
+        ),
+        "not a valid .po file",
+    ),
     "another language": (po('msgid "Back"\nmsgstr "Retour"\n', lang="fr"), "for the language “fr”"),
     "empty": (b"", "empty"),
 }
@@ -72,15 +83,23 @@ def test_a_hostile_upload_gets_a_clear_error_and_leaves_the_catalogs_untouched(s
     assert fingerprint(store.live) == before
 
 
-@pytest.mark.parametrize("body, reason", [
-    ('msgid "Back"\nmsgstr "<script>alert(1)</script>"\n', "markup is not allowed here: script"),
-    ('msgid "Back"\nmsgstr "<img src=x onerror=alert(1)>"\n', "markup is not allowed here: img"),
-    ('msgid "Going back to the start in %(num)d second."\nmsgid_plural "Going back to the start in %(num)d seconds."\n'
-     'msgstr[0] "Volviendo en %(num)d segundo."\nmsgstr[1] ""\n', "every plural form"),
-    ('msgid "Going back to the start in %(num)d second."\nmsgstr "Volviendo en %(num)d segundo."\n',
-     "plural forms in the file do not match"),
-    ('msgid "Back"\nmsgstr "Atrás %(name)s"\n', "placeholders must match"),
-])
+@pytest.mark.parametrize(
+    "body, reason",
+    [
+        ('msgid "Back"\nmsgstr "<script>alert(1)</script>"\n', "markup is not allowed here: script"),
+        ('msgid "Back"\nmsgstr "<img src=x onerror=alert(1)>"\n', "markup is not allowed here: img"),
+        (
+            'msgid "Going back to the start in %(num)d second."\nmsgid_plural "Going back to the start in %(num)d seconds."\n'
+            'msgstr[0] "Volviendo en %(num)d segundo."\nmsgstr[1] ""\n',
+            "every plural form",
+        ),
+        (
+            'msgid "Going back to the start in %(num)d second."\nmsgstr "Volviendo en %(num)d segundo."\n',
+            "plural forms in the file do not match",
+        ),
+        ('msgid "Back"\nmsgstr "Atrás %(name)s"\n', "placeholders must match"),
+    ],
+)
 def test_entries_that_fail_the_checks_are_refused_and_nothing_is_applied(store: Store, body: str, reason: str) -> None:
     before = fingerprint(store.live)
     found = review(store, "es", po(body))
@@ -114,7 +133,8 @@ msgstr "Algo"
 def test_a_mixed_upload_shows_a_summary_and_applies_only_what_passes(app: Flask, store: Store) -> None:
     found = review(store, "es", po(MIXED))
     assert [(d.sources[0], d.old.strings, d.new.strings) for d in found.changes] == [
-        ("Symptoms", ("Síntomas",), ("Qué se siente",))]
+        ("Symptoms", ("Síntomas",), ("Qué se siente",))
+    ]
     assert [r.sources[0] for r in found.refused] == ["Back"]
     assert found.unknown == ["A message the kiosk never had"]
     assert (found.unchanged, found.needs_review, found.empty) == (1, 1, 1)

@@ -16,7 +16,8 @@ from flask.testing import FlaskClient
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from kiosk.editor import history as editor_history, languages as editor_languages
+from kiosk.editor import history as editor_history
+from kiosk.editor import languages as editor_languages
 from kiosk.i18n.live import Store
 
 
@@ -41,14 +42,15 @@ def entry_form(client: FlaskClient, app: Flask, lang: str, msgid: str) -> tuple[
     """Open the entry list and return the save address and hidden fields of one entry's form."""
     entry = entry_for(store_of(app), lang, msgid)
     html = client.get(f"/staff/translations/{lang}/").get_data(as_text=True)
-    block = html[html.index(f'id="entry-{entry.id}"'):]
+    block = html[html.index(f'id="entry-{entry.id}"') :]
     block = block[: block.index("</form>")]
     fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', block))
     return f"/staff/translations/{lang}/entries/{entry.id}", fields
 
 
-def test_a_translator_sees_every_language_and_a_front_desk_account_is_refused(app: Flask,
-                                                                               translator: FlaskClient) -> None:
+def test_a_translator_sees_every_language_and_a_front_desk_account_is_refused(
+    app: Flask, translator: FlaskClient
+) -> None:
     page = translator.get("/staff/translations/").get_data(as_text=True)
     for name in ["Español", "العربية", "中文 (简体)", "Filipino"]:
         assert name in page
@@ -145,8 +147,9 @@ def test_the_entry_page_restores_an_older_translation(app: Flask, translator: Fl
     entry = entry_for(store, "es", "Symptoms")
     page = translator.get(f"/staff/translations/es/entries/{entry.id}").get_data(as_text=True)
     change = editor_history.changes(store, "es")[0]
-    response = translator.post(f"/staff/translations/es/entries/{entry.id}/restore",
-                               data={"csrf_token": csrf_token(page), "change": change.id})
+    response = translator.post(
+        f"/staff/translations/es/entries/{entry.id}/restore", data={"csrf_token": csrf_token(page), "change": change.id}
+    )
     assert response.status_code == 303
     assert entry_for(store, "es", "Symptoms").state.strings == ("Síntomas",)
 
@@ -173,12 +176,16 @@ def test_download_gives_the_po_file(app: Flask, translator: FlaskClient) -> None
 def upload(client: FlaskClient, lang: str, data: bytes) -> str:
     """Send a file through the upload form and return the answer page."""
     token = csrf_token(client.get(f"/staff/translations/{lang}/upload").get_data(as_text=True))
-    return client.post(f"/staff/translations/{lang}/upload", content_type="multipart/form-data",
-                       data={"csrf_token": token, "file": (io.BytesIO(data), f"{lang}.po")}).get_data(as_text=True)
+    return client.post(
+        f"/staff/translations/{lang}/upload",
+        content_type="multipart/form-data",
+        data={"csrf_token": token, "file": (io.BytesIO(data), f"{lang}.po")},
+    ).get_data(as_text=True)
 
 
-def test_an_upload_shows_the_differences_and_applies_only_after_confirmation(app: Flask,
-                                                                             translator: FlaskClient) -> None:
+def test_an_upload_shows_the_differences_and_applies_only_after_confirmation(
+    app: Flask, translator: FlaskClient
+) -> None:
     store: Store = store_of(app)
     data = store.po("es").read_bytes().replace(b'msgstr "S\xc3\xadntomas"', b'msgstr "Qu\xc3\xa9 se siente"')
     review = upload(translator, "es", data)
@@ -205,8 +212,9 @@ def test_adding_a_language_and_switching_it_on(app: Flask, translator: FlaskClie
     assert added.status_code == 303
     overview = translator.get("/staff/translations/").get_data(as_text=True)
     assert "Deutsch" in overview
-    translator.post("/staff/translations/de/settings", data={"csrf_token": csrf_token(overview), "enabled": "on",
-                                                              "threshold": "0"})
+    translator.post(
+        "/staff/translations/de/settings", data={"csrf_token": csrf_token(overview), "enabled": "on", "threshold": "0"}
+    )
     assert "de" in app.test_client().get("/health").get_json()["languages"]
     refused = translator.post("/staff/translations/add", data={"csrf_token": csrf_token(form), "code": "xx_NOPE"})
     assert refused.status_code == 422 and "Choose a language from the list" in refused.get_data(as_text=True)
@@ -234,8 +242,9 @@ def test_an_upload_over_the_request_limit_is_refused_before_it_is_read(app: Flas
     before = store_of(app).po("es").read_bytes()
     token = csrf_token(translator.get("/staff/translations/es/upload").get_data(as_text=True))
     boundary, body = encode_multipart({"csrf_token": token, "file": FileStorage(io.BytesIO(b"x" * 5_000_000), "es.po")})
-    response = translator.post("/staff/translations/es/upload", data=body,
-                               content_type=f"multipart/form-data; boundary={boundary}")
+    response = translator.post(
+        "/staff/translations/es/upload", data=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
     assert response.status_code == 413 and "The file is too big" in response.get_data(as_text=True)
     assert 'id="upload-file"' in response.get_data(as_text=True)
     assert store_of(app).po("es").read_bytes() == before

@@ -17,14 +17,32 @@ from kiosk import i18n
 from kiosk.core.paths import REPO_ROOT
 from kiosk.i18n import catalogs
 
-LAUNCH_LANGUAGES = {"en": "ltr", "es": "ltr", "fr": "ltr", "pt-BR": "ltr", "zh-Hans": "ltr",
-                    "vi": "ltr", "ar": "rtl", "ru": "ltr", "fil": "ltr"}
+LAUNCH_LANGUAGES = {
+    "en": "ltr",
+    "es": "ltr",
+    "fr": "ltr",
+    "pt-BR": "ltr",
+    "zh-Hans": "ltr",
+    "vi": "ltr",
+    "ar": "rtl",
+    "ru": "ltr",
+    "fil": "ltr",
+}
 
 
 def test_nine_languages_at_launch_with_their_own_names(client: FlaskClient) -> None:
     body = client.get("/en/").get_data(as_text=True)
-    for name in ["English", "Español", "Français", "Português (Brasil)", "中文 (简体)", "Tiếng Việt",
-                 "العربية", "Русский", "Filipino"]:
+    for name in [
+        "English",
+        "Español",
+        "Français",
+        "Português (Brasil)",
+        "中文 (简体)",
+        "Tiếng Việt",
+        "العربية",
+        "Русский",
+        "Filipino",
+    ]:
         assert f">{name}</a>" in body, name
 
 
@@ -53,8 +71,10 @@ def test_language_switch_lasts_for_the_visit(client: FlaskClient) -> None:
     assert client.get("/").headers["Location"] == "/vi/"
 
 
-@pytest.mark.parametrize("tag, expected", [("zh-CN", "zh-Hans"), ("zh", "zh-Hans"), ("pt", "pt-BR"),
-                                           ("PT-br", "pt-BR"), ("es-MX", "es"), ("ar-EG", "ar")])
+@pytest.mark.parametrize(
+    "tag, expected",
+    [("zh-CN", "zh-Hans"), ("zh", "zh-Hans"), ("pt", "pt-BR"), ("PT-br", "pt-BR"), ("es-MX", "es"), ("ar-EG", "ar")],
+)
 def test_regional_tags_find_the_offered_language(app: object, tag: str, expected: str) -> None:
     with app.app_context():  # type: ignore[attr-defined]
         assert i18n.match(tag, i18n.languages()).tag == expected  # type: ignore[union-attr]
@@ -74,7 +94,9 @@ def test_default_language_is_configurable(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("broken", ["messages.mo", "messages.po"])
-def test_corrupted_catalog_disables_only_that_language(tmp_path: Path, caplog: pytest.LogCaptureFixture, broken: str) -> None:
+def test_corrupted_catalog_disables_only_that_language(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, broken: str
+) -> None:
     translations = copy_translations(tmp_path / "translations")
     (translations / "fr" / "LC_MESSAGES" / broken).write_bytes(b"\x00garbage\xff" * 10)
     with caplog.at_level(logging.ERROR):
@@ -124,11 +146,14 @@ def test_a_stray_percent_in_a_translation_falls_back_to_english(tmp_path: Path) 
     assert ">Text size<" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("lang, expected", [
-    ("ar", {0: "0", 1: "واحدة", 2: "ثانيتين", 3: "3 ثوانٍ", 11: "11 ثانية"}),
-    ("ru", {1: "1 секунду", 2: "2 секунды", 5: "5 секунд", 21: "21 секунду"}),
-    ("fr", {0: "0 seconde.", 1: "1 seconde.", 2: "2 secondes."}),
-])
+@pytest.mark.parametrize(
+    "lang, expected",
+    [
+        ("ar", {0: "0", 1: "واحدة", 2: "ثانيتين", 3: "3 ثوانٍ", 11: "11 ثانية"}),
+        ("ru", {1: "1 секунду", 2: "2 секунды", 5: "5 секунд", 21: "21 секунду"}),
+        ("fr", {0: "0 seconde.", 1: "1 seconde.", 2: "2 secondes."}),
+    ],
+)
 def test_countdown_uses_the_right_plural_form(tmp_path: Path, lang: str, expected: dict[int, str]) -> None:
     app = make_app(tmp_path)
     tag = lang.replace("_", "-")

@@ -65,23 +65,32 @@ def test_mixed_direction_text_keeps_its_order(live_server: Any, new_page: Any) -
 def families_covering(chars: set[str]) -> set[str]:
     """Return the installed font families that have a glyph for every one of chars."""
     charset = " ".join(f"{ord(ch):x}" for ch in sorted(chars))
-    result = subprocess.run(["fc-list", "--format=%{family}\n", f":charset={charset}"],
-                            capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        ["fc-list", "--format=%{family}\n", f":charset={charset}"], capture_output=True, text=True, check=True
+    )
     return {name for line in result.stdout.splitlines() for name in line.split(",")}
 
 
 @pytest.mark.parametrize("lang, family", sorted(SCRIPT_FONTS.items()))
 def test_installed_fonts_draw_every_character_of_the_language(lang: str, family: str) -> None:
     catalog = catalogs.read_catalog(catalogs.po_path(REPO_ROOT / "translations", lang), lang)
-    chars = {ch for m in catalog if m.id for s in (m.string if isinstance(m.string, tuple) else (m.string,))
-             for ch in s if not ch.isspace()}
+    chars = {
+        ch
+        for m in catalog
+        if m.id
+        for s in (m.string if isinstance(m.string, tuple) else (m.string,))
+        for ch in s
+        if not ch.isspace()
+    }
     # The page's font stack is the script's font, then Noto Sans for Latin digits and punctuation.
     assert family in families_covering({ch for ch in chars if ord(ch) > 127}), f"{family} lacks glyphs for {lang}"
     assert "Noto Sans" in families_covering({ch for ch in chars if ord(ch) <= 127})
 
 
 @pytest.mark.parametrize("tag, family", [("ar", "Noto Sans Arabic"), ("zh-Hans", "Noto Sans CJK SC")])
-def test_pages_use_the_script_font_and_screenshots_for_the_docs(live_server: Any, new_page: Any, tag: str, family: str) -> None:
+def test_pages_use_the_script_font_and_screenshots_for_the_docs(
+    live_server: Any, new_page: Any, tag: str, family: str
+) -> None:
     page = new_page(PORTRAIT)
     page.goto(f"{live_server.url}/{tag}/topics/what-is-sciatica")
     session = page.context.new_cdp_session(page)

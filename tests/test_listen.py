@@ -15,8 +15,8 @@ from flask.testing import FlaskClient
 from sox_checks import broken_espeak
 
 from kiosk import config
-from kiosk.visitor import content
 from kiosk.speech.audio import check_mp3
+from kiosk.visitor import content
 
 SPAN = re.compile(r'<span class="kiosk-sentence" data-sentence="(\d+)">(.*?)</span>', re.DOTALL)
 PLAYER_SENTENCES = re.compile(r"<script type=\"application/json\" data-listen-sentences>(.*?)</script>", re.DOTALL)
@@ -48,7 +48,9 @@ def first_audio(client: FlaskClient, tag: str = "en", slug: str = "symptoms") ->
 
 
 @pytest.mark.parametrize("tag", VOICED_TAGS)
-def test_every_sentence_on_every_page_is_highlightable_and_listed_in_reading_order(client: FlaskClient, tag: str) -> None:
+def test_every_sentence_on_every_page_is_highlightable_and_listed_in_reading_order(
+    client: FlaskClient, tag: str
+) -> None:
     for topic in content.TOPICS:
         page = client.get(f"/{tag}/topics/{topic.slug}").get_data(as_text=True)
         shown = [(int(index), " ".join(html.unescape(text).split())) for index, text in SPAN.findall(page)]
@@ -66,8 +68,11 @@ def test_title_list_items_notes_warnings_caption_and_disclaimer_are_all_read(cli
     assert texts[0] == "When to get urgent help"
     assert "You cannot control your bladder or bowels" in texts
     assert "Get emergency help now if you have sciatica and any of these:" in texts
-    assert texts[-3:] == ["This kiosk gives general information only.",
-                          "It cannot tell you what is causing your pain.", "A doctor can."]
+    assert texts[-3:] == [
+        "This kiosk gives general information only.",
+        "It cannot tell you what is causing your pain.",
+        "A doctor can.",
+    ]
     massage = [s["text"] for s in client.get("/en/listen/massage").get_json()["sentences"]]
     assert "Massage does not replace a doctor." in massage
     caption = [s["text"] for s in client.get("/en/listen/what-is-sciatica").get_json()["sentences"]]

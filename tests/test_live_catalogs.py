@@ -28,8 +28,11 @@ REPO_TRANSLATIONS = REPO_ROOT / "translations"
 
 def fingerprint(folder: Path) -> dict[str, str]:
     """Hash every file under a folder."""
-    return {str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
-            for path in sorted(folder.rglob("*")) if path.is_file()}
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
 def test_live_catalogs_are_seeded_into_the_data_directory_and_the_repo_is_never_written(tmp_path: Path) -> None:
@@ -125,18 +128,27 @@ print("finished", flush=True)
 """
 
 
-@pytest.mark.parametrize("pause_at, expected_after_restart", [
-    (1, "Síntomas"),  # the new .po is written to its temp file but not yet renamed
-    (3, "Qué se siente"),  # the new .po is in place; the new .mo is written but not yet renamed
-])
-def test_a_save_killed_midway_leaves_the_old_catalog_intact(tmp_path: Path, pause_at: int,
-                                                             expected_after_restart: str) -> None:
+@pytest.mark.parametrize(
+    "pause_at, expected_after_restart",
+    [
+        (1, "Síntomas"),  # the new .po is written to its temp file but not yet renamed
+        (3, "Qué se siente"),  # the new .po is in place; the new .mo is written but not yet renamed
+    ],
+)
+def test_a_save_killed_midway_leaves_the_old_catalog_intact(
+    tmp_path: Path, pause_at: int, expected_after_restart: str
+) -> None:
     data = tmp_path / "data"
     store = store_of(make_app(data))
     old_mo = store.mo("es").read_bytes()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO_ROOT), str(REPO_ROOT / "tests")])}
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(data), str(pause_at)], cwd=REPO_ROOT, env=env,
-                             stdout=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(data), str(pause_at)],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert child.stdout is not None
     with child.stdout:
         try:
@@ -164,9 +176,13 @@ def test_a_save_shows_in_another_server_process_on_its_next_page_without_restart
     data = tmp_path / "data"
     app = make_app(data)
     port = free_port()
-    server = subprocess.Popen([str(KIOSK), "serve", "--host", "127.0.0.1", "--port", str(port)], cwd=REPO_ROOT,
-                              env={**os.environ, "KIOSK_DATA_DIR": str(data)},
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [str(KIOSK), "serve", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=REPO_ROOT,
+        env={**os.environ, "KIOSK_DATA_DIR": str(data)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 30
         while True:

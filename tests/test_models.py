@@ -34,11 +34,13 @@ def ticket(visit: str, number: int, status: Status = Status.WAITING) -> Ticket:
 
 
 def test_an_account_may_hold_front_desk_translator_or_both(session: Session) -> None:
-    session.add_all([
-        account("desk", Permission.FRONT_DESK),
-        account("words", Permission.TRANSLATOR),
-        account("both", Permission.FRONT_DESK, Permission.TRANSLATOR),
-    ])
+    session.add_all(
+        [
+            account("desk", Permission.FRONT_DESK),
+            account("words", Permission.TRANSLATOR),
+            account("both", Permission.FRONT_DESK, Permission.TRANSLATOR),
+        ]
+    )
     session.commit()
     found = {staff.name: staff for staff in session.scalars(sa.select(Staff))}
     assert found["desk"].can("front_desk") and not found["desk"].can("translator")

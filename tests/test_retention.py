@@ -8,15 +8,16 @@ from datetime import UTC, timedelta
 from flask import Flask
 
 from kiosk.core import db
-from kiosk.talk import retention, tickets
 from kiosk.core.models import Ticket, utcnow
+from kiosk.talk import retention, tickets
 
 
 def request_at(app: Flask, visit: str, age: timedelta) -> int:
     """Store a named request made `age` ago."""
     with db.session_scope(app) as session:
-        return tickets.create(session, visit=visit, kiosk="Hall", reason="book", when=None, first_name="Ana",
-                              zone=UTC, now=utcnow() - age).id
+        return tickets.create(
+            session, visit=visit, kiosk="Hall", reason="book", when=None, first_name="Ana", zone=UTC, now=utcnow() - age
+        ).id
 
 
 def first_name(app: Flask, ticket_id: int) -> str | None:

@@ -17,12 +17,12 @@ from flask import Flask
 from sox_checks import broken_espeak, fake_espeak, measure
 
 from kiosk import config
-from kiosk.visitor import content
-from kiosk.speech.service import NothingToSay, SpeechService, SpeechUnavailable, in_language
-from kiosk.speech.text import page_sentences, segments, sentences
 from kiosk.speech.audio import check_mp3
 from kiosk.speech.engines.base import EngineSettings
 from kiosk.speech.engines.pyttsx3 import chunks
+from kiosk.speech.service import NothingToSay, SpeechService, SpeechUnavailable, in_language
+from kiosk.speech.text import page_sentences, segments, sentences
+from kiosk.visitor import content
 
 ENGINES = ["pyttsx3", "espeak-ng"]
 
@@ -101,8 +101,14 @@ def test_mandarin_voice_reads_chinese_characters_in_mandarin() -> None:
     library, data = EngineSettings("espeak-ng", "bundled", "espeak-ng").library_location()
     assert library and data
     env = {**os.environ, "LD_LIBRARY_PATH": str(Path(library).parent), "ESPEAK_DATA_PATH": data}
-    phonemes = subprocess.run(["espeak-ng", "-q", "-x", "-v", "cmn"], input="你好。坐骨神经痛。", env=env,
-                              capture_output=True, text=True, check=True).stdout
+    phonemes = subprocess.run(
+        ["espeak-ng", "-q", "-x", "-v", "cmn"],
+        input="你好。坐骨神经痛。",
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     # Debian's 1.51 switches to English here, "(en)", and reads each tone digit as an English number.
     assert "(en)" not in phonemes
     assert re.search(r"X'Au214", phonemes), phonemes  # hǎo, third tone
@@ -151,7 +157,10 @@ def test_long_text_is_cut_at_sentence_ends_for_pyttsx3() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("The nerve starts in the back. It runs down the leg.", ["The nerve starts in the back.", "It runs down the leg."]),
+        (
+            "The nerve starts in the back. It runs down the leg.",
+            ["The nerve starts in the back.", "It runs down the leg."],
+        ),
         ("坐骨神经从下背部开始。它沿着腿向下延伸。", ["坐骨神经从下背部开始。", "它沿着腿向下延伸。"]),
         ("ما هو عرق النسا؟ هذا ألم.", ["ما هو عرق النسا؟", "هذا ألم."]),
         ("Qu'est-ce que c'est ? Un nerf.", ["Qu'est-ce que c'est ?", "Un nerf."]),
@@ -261,7 +270,9 @@ def test_a_hung_pyttsx3_worker_times_out_and_is_replaced(faulty_app: Callable[..
     assert speech.pool.started == 2
 
 
-def test_a_hung_engine_command_times_out_and_the_next_request_works(faulty_app: Callable[..., Flask], tmp_path: Path) -> None:
+def test_a_hung_engine_command_times_out_and_the_next_request_works(
+    faulty_app: Callable[..., Flask], tmp_path: Path
+) -> None:
     app = faulty_app(SPEECH_ENGINE="espeak-ng", SPEECH_ESPEAK_COMMAND=str(fake_espeak(tmp_path)))
     speech = speech_of(app)
     render(app, "en", "Start the worker.")
@@ -276,9 +287,10 @@ def test_a_hung_engine_command_times_out_and_the_next_request_works(faulty_app: 
     assert speech.status("en") == "ready"
 
 
-def test_three_hangs_in_a_row_pause_speech_so_visitors_stop_waiting(faulty_app: Callable[..., Flask], tmp_path: Path) -> None:
-    app = faulty_app(SPEECH_ENGINE="espeak-ng", SPEECH_ESPEAK_COMMAND=str(fake_espeak(tmp_path)),
-                     SPEECH_TIMEOUT=0.3)
+def test_three_hangs_in_a_row_pause_speech_so_visitors_stop_waiting(
+    faulty_app: Callable[..., Flask], tmp_path: Path
+) -> None:
+    app = faulty_app(SPEECH_ENGINE="espeak-ng", SPEECH_ESPEAK_COMMAND=str(fake_espeak(tmp_path)), SPEECH_TIMEOUT=0.3)
     speech = speech_of(app)
     for attempt in range(3):
         with pytest.raises(SpeechUnavailable):
@@ -307,7 +319,9 @@ def test_a_missing_engine_is_reported_without_starting_a_worker(
     assert speech.pool.started == 0
 
 
-def test_an_engine_that_cannot_start_pauses_speech_with_its_reason(faulty_app: Callable[..., Flask], tmp_path: Path) -> None:
+def test_an_engine_that_cannot_start_pauses_speech_with_its_reason(
+    faulty_app: Callable[..., Flask], tmp_path: Path
+) -> None:
     not_a_library = tmp_path / "libespeak-ng.so.1"
     not_a_library.write_bytes(b"not a shared library")
     for app, reason in [

@@ -40,8 +40,9 @@ def test_render_reads_text_given_as_an_argument(runner: FlaskCliRunner, tmp_path
 
 def test_render_reads_standard_input_even_when_it_starts_with_a_dash(runner: FlaskCliRunner, tmp_path: Path) -> None:
     out = tmp_path / "dash.mp3"
-    result = runner.invoke(args=["speech", "render", "--lang", "pt-BR", "--out", str(out)],
-                           input="-v en --help is read as words\n")
+    result = runner.invoke(
+        args=["speech", "render", "--lang", "pt-BR", "--out", str(out)], input="-v en --help is read as words\n"
+    )
     assert result.exit_code == 0, result.output
     assert measure(out).seconds > 1.5
 
@@ -62,8 +63,9 @@ def test_render_refuses_a_language_without_a_voice_and_writes_nothing(runner: Fl
         (["--lang", "klingon", "Qapla'"], None, "does not offer 'klingon'"),
     ],
 )
-def test_render_explains_bad_input(runner: FlaskCliRunner, tmp_path: Path, args: list[str], stdin: str | None,
-                                   message: str) -> None:
+def test_render_explains_bad_input(
+    runner: FlaskCliRunner, tmp_path: Path, args: list[str], stdin: str | None, message: str
+) -> None:
     out = tmp_path / "out.mp3"
     result = runner.invoke(args=["speech", "render", "--out", str(out), *args], input=stdin)
     assert result.exit_code != 0
@@ -74,8 +76,9 @@ def test_render_explains_bad_input(runner: FlaskCliRunner, tmp_path: Path, args:
 def test_warm_renders_every_sentence_once_and_reports_counts(runner: FlaskCliRunner) -> None:
     first = runner.invoke(args=["speech", "warm", "--lang", "en", "--lang", "vi"])
     assert first.exit_code == 0, first.output
-    counts = re.search(r"(\d+) sentences in 2 languages \(en, vi\): (\d+) rendered, (\d+) already cached, 0 failed, in",
-                       first.output)
+    counts = re.search(
+        r"(\d+) sentences in 2 languages \(en, vi\): (\d+) rendered, (\d+) already cached, 0 failed, in", first.output
+    )
     assert counts, first.output
     total, rendered, cached = (int(group) for group in counts.groups())
     assert total > 150 and rendered + cached == total and rendered > 0

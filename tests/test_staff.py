@@ -23,16 +23,22 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from kiosk.core import db
-from kiosk.talk import tickets
 from kiosk.core.models import Status, Ticket, utcnow
+from kiosk.talk import tickets
 
 STAMP = re.compile(r'data-stamp="([0-9a-f]+)"')
 
 
 def request_from(app: Flask, visit: str = "visit-aaaaaaaaaaaaaaaa", **fields: object) -> Ticket:
     """Store a visitor request as the kiosk would."""
-    values = {"kiosk": app.config["KIOSK_NAME"], "reason": "book", "when": "today", "first_name": "Ana",
-              "zone": UTC, **fields}
+    values = {
+        "kiosk": app.config["KIOSK_NAME"],
+        "reason": "book",
+        "when": "today",
+        "first_name": "Ana",
+        "zone": UTC,
+        **fields,
+    }
     with db.session_scope(app) as session:
         return tickets.create(session, visit=visit, **values)  # type: ignore[arg-type]
 
@@ -112,7 +118,9 @@ def test_an_escalated_request_is_marked_on_the_dashboard(tmp_path: Path) -> None
     assert 'data-late="true"' in page and "staff-request--late" in page and "too long" in page
 
 
-@pytest.mark.parametrize(("action", "final"), [("acknowledge", "acknowledged"), ("done", "done"), ("no_show", "no_show")])
+@pytest.mark.parametrize(
+    ("action", "final"), [("acknowledge", "acknowledged"), ("done", "done"), ("no_show", "no_show")]
+)
 def test_each_action_changes_the_request_and_reports_it(
     app: Flask, desk: FlaskClient, hx: Callable[..., dict[str, str]], action: str, final: str
 ) -> None:
@@ -220,8 +228,16 @@ def test_csv_export_downloads_the_days_requests(app: Flask, desk: FlaskClient) -
 
 def test_the_dashboard_never_shows_an_older_day_after_the_purge(app: Flask, desk: FlaskClient) -> None:
     with db.session_scope(app) as session:
-        tickets.create(session, visit="visit-oldaaaaaaaaaaaaa", kiosk="Hall", reason="book", when=None,
-                       first_name="Yesterday", zone=UTC, now=utcnow() - timedelta(days=1))
+        tickets.create(
+            session,
+            visit="visit-oldaaaaaaaaaaaaa",
+            kiosk="Hall",
+            reason="book",
+            when=None,
+            first_name="Yesterday",
+            zone=UTC,
+            now=utcnow() - timedelta(days=1),
+        )
         tickets.purge_first_names(session, retention=None, zone=UTC)
     page = desk.get("/staff/").get_data(as_text=True)
     assert "Yesterday" not in page and "not given" in page
@@ -272,8 +288,12 @@ def test_the_real_form_and_the_htmx_header_token_both_work(tmp_path: Path) -> No
     token = csrf_token(page)
     assert client.post(f"/staff/requests/{first.id}/done", data={"csrf_token": token}).status_code == 303
     header = re.search(r'"X-CSRFToken": "([^"]+)"', page.replace("&#34;", '"')).group(1)
-    assert client.post(f"/staff/requests/{second.id}/done", headers={"X-CSRFToken": header,
-                                                                     "HX-Request": "true"}).status_code == 200
+    assert (
+        client.post(
+            f"/staff/requests/{second.id}/done", headers={"X-CSRFToken": header, "HX-Request": "true"}
+        ).status_code
+        == 200
+    )
     assert (status_of(app, first.id), status_of(app, second.id)) == ("done", "done")
 
 

@@ -65,12 +65,14 @@ PAYLOADS = [
 
 
 def test_a_name_on_the_dashboard_never_runs_as_script(desk_server: LiveServer, new_page: Any) -> None:
-    numbers = [store_request(desk_server, f"visit-xss-first-{i}aaaaa", first_name=name)
-               for i, name in enumerate(PAYLOADS[:2])]
+    numbers = [
+        store_request(desk_server, f"visit-xss-first-{i}aaaaa", first_name=name) for i, name in enumerate(PAYLOADS[:2])
+    ]
     page = open_dashboard(new_page, desk_server)
     # The rest arrive through the htmx swap, the path most likely to run a script.
-    numbers += [store_request(desk_server, f"visit-xss-later-{i}aaaaa", first_name=name)
-                for i, name in enumerate(PAYLOADS[2:])]
+    numbers += [
+        store_request(desk_server, f"visit-xss-later-{i}aaaaa", first_name=name) for i, name in enumerate(PAYLOADS[2:])
+    ]
     page.wait_for_function("n => document.querySelectorAll('[data-ticket-id]').length >= n", arg=len(numbers))
     page.wait_for_timeout(1500)
     shown = page.locator("[data-name] bdi").all_inner_texts()

@@ -33,8 +33,9 @@ def test_a_fresh_install_has_no_account_and_no_default_password(tmp_path: Path) 
 def test_staff_commands_add_list_change_and_remove_accounts(tmp_path: Path) -> None:
     app = make_app(tmp_path / "data")
     runner = app.test_cli_runner()
-    added = runner.invoke(args=["staff", "add", "Ana", "--role", "front_desk", "--role", "translator"],
-                          input=f"{PASSWORD}\n")
+    added = runner.invoke(
+        args=["staff", "add", "Ana", "--role", "front_desk", "--role", "translator"], input=f"{PASSWORD}\n"
+    )
     assert added.exit_code == 0, added.output
     assert runner.invoke(args=["staff", "add", "Bo"], input=f"{PASSWORD}\n").exit_code == 0
     listing = runner.invoke(args=["staff", "list"]).output
@@ -42,8 +43,12 @@ def test_staff_commands_add_list_change_and_remove_accounts(tmp_path: Path) -> N
     assert runner.invoke(args=["staff", "roles", "Bo", "--role", "translator"]).exit_code == 0
     assert runner.invoke(args=["staff", "passwd", "Ana"], input="a brand new password\n").exit_code == 0
     with db.session_scope(app) as session:
-        assert accounts.authenticate(session, "Ana", "a brand new password", max_failures=5,
-                                     lockout=timedelta(seconds=1)).staff is not None
+        assert (
+            accounts.authenticate(
+                session, "Ana", "a brand new password", max_failures=5, lockout=timedelta(seconds=1)
+            ).staff
+            is not None
+        )
         assert accounts.find(session, "Bo").permissions == {"translator"}
     assert runner.invoke(args=["staff", "remove", "Bo"]).exit_code == 0
     assert "Bo" not in runner.invoke(args=["staff", "list"]).output
@@ -71,7 +76,10 @@ def test_staff_commands_explain_what_is_wrong(tmp_path: Path, args: list[str], s
 def test_staff_add_on_a_terminal_asks_for_the_password_twice_without_echoing_it(tmp_path: Path) -> None:
     controller, terminal = os.openpty()
     process = subprocess.Popen(
-        [str(KIOSK), "staff", "add", "Ana"], stdin=terminal, stdout=terminal, stderr=terminal,
+        [str(KIOSK), "staff", "add", "Ana"],
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
         env={**os.environ, "KIOSK_DATA_DIR": str(tmp_path / "data")},
     )
     os.close(terminal)

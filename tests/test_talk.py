@@ -18,8 +18,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from kiosk.core import db
-from kiosk.talk import tickets
 from kiosk.core.models import Status, Ticket
+from kiosk.talk import tickets
 
 NUMBER = re.compile(r"data-ticket-number>(\d+)<")
 
@@ -65,7 +65,12 @@ def test_a_confirmed_request_shows_a_big_number_in_the_visitors_language(app: Fl
     assert 'lang="es"' in page
     assert NUMBER.search(page).group(1) == "1"
     (stored,) = all_tickets(app)
-    assert (stored.reason, stored.wanted_when, stored.first_name, stored.kiosk) == ("question", None, None, "Waiting room")
+    assert (stored.reason, stored.wanted_when, stored.first_name, stored.kiosk) == (
+        "question",
+        None,
+        None,
+        "Waiting room",
+    )
 
 
 def test_tapping_again_shows_the_same_ticket(app: Flask, client: FlaskClient) -> None:
@@ -85,11 +90,14 @@ def test_the_keyboard_works_without_javascript(client: FlaskClient) -> None:
     typed = ""
     for key in ("a", "n", "a", "space", "m", "backspace", "-", "l", "accents"):
         if key == "accents":
-            page = client.post("/en/talk-to-staff/name", data={"reason": "book", "first_name": typed,
-                                                                "keyboard": "accents"}).get_data(as_text=True)
+            page = client.post(
+                "/en/talk-to-staff/name", data={"reason": "book", "first_name": typed, "keyboard": "accents"}
+            ).get_data(as_text=True)
             break
         page = client.post("/en/talk-to-staff/name", data={"reason": "book", "first_name": typed, "key": key})
-        typed = re.search(r'id="talk-first-name" name="first_name" value="([^"]*)"', page.get_data(as_text=True)).group(1)
+        typed = re.search(r'id="talk-first-name" name="first_name" value="([^"]*)"', page.get_data(as_text=True)).group(
+            1
+        )
     assert typed == "Ana -L"
     assert 'data-talk-set="accents">' in page
     assert 'data-talk-set="latin" hidden' in page

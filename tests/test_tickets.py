@@ -15,9 +15,9 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from kiosk.core import db
+from kiosk.core.models import Staff, Status, Ticket, TicketEvent
 from kiosk.staff import accounts
 from kiosk.talk import tickets
-from kiosk.core.models import Staff, Status, Ticket, TicketEvent
 
 NOON = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 UTC_ZONE = UTC
@@ -39,8 +39,13 @@ def session(app: Flask) -> Iterator[Session]:
 def new(session: Session, visit: str = "visit-aaaaaaaaaaaaaaaa", **fields: Any) -> Ticket:
     """Create a request with sensible defaults."""
     values: dict[str, Any] = {
-        "kiosk": "Waiting room", "reason": "book", "when": "today", "first_name": "Ana", "zone": UTC_ZONE,
-        "now": NOON, **fields,
+        "kiosk": "Waiting room",
+        "reason": "book",
+        "when": "today",
+        "first_name": "Ana",
+        "zone": UTC_ZONE,
+        "now": NOON,
+        **fields,
     }
     return tickets.create(session, visit=visit, **values)
 
@@ -171,6 +176,7 @@ def test_two_staff_acknowledging_at_once_exactly_one_wins(app: Flask) -> None:
         ticket_ids = [new(setup, f"visit-{i:02d}aaaaaaaaaaaaaa").id for i in range(5)]
 
     for ticket_id in ticket_ids:
+
         def acknowledge(index: int, ticket_id: int = ticket_id) -> str:
             with db.session_scope(app) as own:
                 staff = own.get(Staff, staff_ids[index])
@@ -207,7 +213,12 @@ def test_first_names_are_erased_at_the_end_of_the_day_and_counts_are_kept(sessio
     assert session.get(Ticket, yesterday.id).name_purged_at is not None
     assert session.get(Ticket, today.id, populate_existing=True).first_name == "New"
     assert tickets.counts(session, yesterday.day) == {
-        "waiting": 0, "acknowledged": 0, "done": 1, "no_show": 0, "cancelled": 0, "total": 1,
+        "waiting": 0,
+        "acknowledged": 0,
+        "done": 1,
+        "no_show": 0,
+        "cancelled": 0,
+        "total": 1,
     }
 
 
@@ -247,13 +258,13 @@ def test_an_unknown_reason_or_time_is_refused(session: Session) -> None:
 
 def test_csv_export_has_every_request_of_the_day_and_no_formulas(session: Session) -> None:
     ana = staff_member(session, "Ana")
-    first = new(session, "visit-1aaaaaaaaaaaaaaa", first_name="=HYPERLINK(\"http://x\")")
+    first = new(session, "visit-1aaaaaaaaaaaaaaa", first_name='=HYPERLINK("http://x")')
     tickets.act(session, first.id, "acknowledge", staff=ana, now=NOON + timedelta(minutes=2))
     new(session, "visit-2aaaaaaaaaaaaaaa", first_name=None, kiosk="Hall", reason="question", when=None)
     new(session, "visit-3aaaaaaaaaaaaaaa", now=NOON + timedelta(days=1))
     rows = list(csv.DictReader(io.StringIO(tickets.to_csv(tickets.tickets_of_day(session, first.day), UTC_ZONE))))
     assert [row["number"] for row in rows] == ["1", "2"]
-    assert rows[0]["first_name"] == "'=HYPERLINK(\"http://x\")"
+    assert rows[0]["first_name"] == '\'=HYPERLINK("http://x")'
     assert rows[0]["acknowledged_by"] == "Ana" and rows[0]["waited_seconds"] == "120"
     assert rows[0]["created"] == "2026-03-02T12:00:00+00:00"
     assert rows[1]["kiosk"] == "Hall" and rows[1]["first_name"] == "" and rows[1]["when"] == ""

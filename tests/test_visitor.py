@@ -23,7 +23,9 @@ def test_bare_address_goes_to_the_home_screen_in_the_visit_language(client: Flas
     assert client.get("/").headers["Location"] == "/es/"
 
 
-def test_htmx_navigation_gets_only_the_screen_and_a_title(client: FlaskClient, hx: Callable[..., dict[str, str]]) -> None:
+def test_htmx_navigation_gets_only_the_screen_and_a_title(
+    client: FlaskClient, hx: Callable[..., dict[str, str]]
+) -> None:
     response = client.get("/en/topics/symptoms", headers=hx())
     body = response.get_data(as_text=True)
     assert body.lstrip().startswith("<title>Symptoms: how it feels")
@@ -60,8 +62,14 @@ def test_every_page_offers_talk_to_staff_and_the_disclaimer(client: FlaskClient)
 
 def test_urgent_page_lists_every_red_flag(client: FlaskClient) -> None:
     body = client.get("/en/topics/urgent-help").get_data(as_text=True)
-    for flag in ("Sciatica in both legs", "Numbness or tingling in both legs", "genitals or the buttocks",
-                 "control your bladder or bowels", "hard to pass urine", "severe or getting worse"):
+    for flag in (
+        "Sciatica in both legs",
+        "Numbness or tingling in both legs",
+        "genitals or the buttocks",
+        "control your bladder or bowels",
+        "hard to pass urine",
+        "severe or getting worse",
+    ):
         assert flag in body
 
 

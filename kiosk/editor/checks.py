@@ -21,8 +21,24 @@ MAX_LENGTH = re.compile(
 )
 # Sentence-ending marks, with the forms other scripts use for the same job.
 ENDINGS = {
-    ".": ".", "。": ".", "．": ".", "۔": ".", "?": "?", "？": "?", "؟": "?", "!": "!", "！": "!",
-    ":": ":", "：": ":", ";": ";", "；": ";", "؛": ";", ",": ",", "，": ",", "、": ",", "،": ",",
+    ".": ".",
+    "。": ".",
+    "．": ".",
+    "۔": ".",
+    "?": "?",
+    "？": "?",
+    "؟": "?",
+    "!": "!",
+    "！": "!",
+    ":": ":",
+    "：": ":",
+    ";": ";",
+    "；": ";",
+    "؛": ";",
+    ",": ",",
+    "，": ",",
+    "、": ",",
+    "،": ",",
     "…": "…",
 }
 ALLOWED_CONTROLS = {"\n", "\t"}
@@ -102,10 +118,16 @@ def _form_problems(message: Message, index: int, text: str, nplurals: int) -> li
     problems = catalogs.form_errors(tuple(english), text, nplurals)
     source = english[min(index, len(english) - 1)]
     if len(text) > MAX_TEXT:
-        problems.append(_("This is far too long for the kiosk: %(length)d characters (at most %(limit)d).",
-                          length=len(text), limit=MAX_TEXT))
-    controls = sorted({f"U+{ord(ch):04X}" for ch in text
-                       if unicodedata.category(ch) == "Cc" and ch not in ALLOWED_CONTROLS})
+        problems.append(
+            _(
+                "This is far too long for the kiosk: %(length)d characters (at most %(limit)d).",
+                length=len(text),
+                limit=MAX_TEXT,
+            )
+        )
+    controls = sorted(
+        {f"U+{ord(ch):04X}" for ch in text if unicodedata.category(ch) == "Cc" and ch not in ALLOWED_CONTROLS}
+    )
     if controls:
         problems.append(_("Remove the invisible control characters (%(codes)s).", codes=", ".join(controls)))
     if source.startswith("\n") != text.startswith("\n") or source.endswith("\n") != text.endswith("\n"):
@@ -148,16 +170,31 @@ def _warn(message: Message, strings: Sequence[str], findings: Findings) -> None:
         source = english[min(index, len(english) - 1)]
         if _ending(source) != _ending(text):
             nothing = _("no punctuation")
-            findings.warn(index, _("The English ends with “%(source)s” but the translation ends with "
-                                   "“%(translation)s”.",
-                                   source=_ending(source) or nothing, translation=_ending(text) or nothing))
+            findings.warn(
+                index,
+                _(
+                    "The English ends with “%(source)s” but the translation ends with “%(translation)s”.",
+                    source=_ending(source) or nothing,
+                    translation=_ending(text) or nothing,
+                ),
+            )
         if (source[:1].isspace(), source[-1:].isspace(), source.count("\n")) != (
-                text[:1].isspace(), text[-1:].isspace(), text.count("\n")):
+            text[:1].isspace(),
+            text[-1:].isspace(),
+            text.count("\n"),
+        ):
             findings.warn(index, _("Spaces or line breaks at the start or end differ from the English."))
         elif "  " in text and "  " not in source:
             findings.warn(index, _("The translation has a double space."))
         if text.strip() == source.strip() and any(ch.isalpha() for ch in catalogs.PLACEHOLDER.sub("", source)):
             findings.warn(index, _("The translation is the same as the English."))
         if limit is not None and len(text) > limit:
-            findings.warn(index, _("Too long for its button: %(length)d characters, and the note for "
-                                   "translators allows at most %(limit)d.", length=len(text), limit=limit))
+            findings.warn(
+                index,
+                _(
+                    "Too long for its button: %(length)d characters, and the note for "
+                    "translators allows at most %(limit)d.",
+                    length=len(text),
+                    limit=limit,
+                ),
+            )

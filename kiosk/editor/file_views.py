@@ -7,11 +7,13 @@ from datetime import timedelta
 from flask import Blueprint, Response, current_app, flash, redirect, request, url_for
 from flask_wtf.csrf import CSRFError
 
-from kiosk.editor import history as editor_history, service as editor, upload as editor_upload
-from kiosk.staff import login as auth
-from kiosk.staff.login import login_required
+from kiosk.editor import history as editor_history
+from kiosk.editor import service as editor
+from kiosk.editor import upload as editor_upload
 from kiosk.editor.views import answer, editor_context, language, store, too_big, user
 from kiosk.i18n import gettext as _
+from kiosk.staff import login as auth
+from kiosk.staff.login import login_required
 
 bp = Blueprint("editor_files", __name__, url_prefix="/staff/translations")
 bp.register_error_handler(CSRFError, auth.csrf_failed)
@@ -27,8 +29,14 @@ def history(lang: str) -> Response:
     """Every recorded change to a language, newest first, with ways to roll back."""
     described = language(lang)
     changes = editor_history.changes(store(), lang)
-    return answer("editor/history.html", title=_("History: %(name)s", name=described.name), target=described,
-                  lang=lang, changes=changes[:HISTORY_SHOWN], hidden=max(0, len(changes) - HISTORY_SHOWN))
+    return answer(
+        "editor/history.html",
+        title=_("History: %(name)s", name=described.name),
+        target=described,
+        lang=lang,
+        changes=changes[:HISTORY_SHOWN],
+        hidden=max(0, len(changes) - HISTORY_SHOWN),
+    )
 
 
 @bp.route("/<lang>/rollback", methods=["GET", "POST"])
@@ -39,22 +47,40 @@ def rollback(lang: str) -> Response:
     where = editor_history.zone(current_app.config.get("TIMEZONE"))
     before = editor_history.find(store(), lang, request.values.get("before", ""))
     try:
-        moment = (before.time - timedelta(microseconds=1) if before is not None
-                  else editor_history.moment_from(request.values.get("when", ""), where))
+        moment = (
+            before.time - timedelta(microseconds=1)
+            if before is not None
+            else editor_history.moment_from(request.values.get("when", ""), where)
+        )
     except ValueError:
         flash(_("Choose a date and time to roll back to."), "error")
         return redirect(url_for(".history", lang=lang), code=303)  # type: ignore[return-value]
     if request.method == "GET":
         current = {entry.key: entry for entry in editor.listing(store(), lang).entries}
-        plan = [(current[key], state) for key, state in editor_history.states_at(store(), lang, moment).items()
-                if key in current and current[key].state != state]
-        return answer("editor/rollback.html", title=_("Roll back %(name)s", name=described.name),
-                      target=described, lang=lang, moment=moment, plan=plan)
+        plan = [
+            (current[key], state)
+            for key, state in editor_history.states_at(store(), lang, moment).items()
+            if key in current and current[key].state != state
+        ]
+        return answer(
+            "editor/rollback.html",
+            title=_("Roll back %(name)s", name=described.name),
+            target=described,
+            lang=lang,
+            moment=moment,
+            plan=plan,
+        )
     result = editor.rollback(store(), lang, moment, user())
     rejected = len(result.rejected) + len(result.problems)
-    flash(_("Rolled back %(count)d entries. The kiosk shows them on its next page.", count=len(result.changes))
-          + (" " + _("%(count)d could not be rolled back because they no longer pass the checks.", count=rejected)
-             if rejected else ""), "error" if rejected else "info")
+    flash(
+        _("Rolled back %(count)d entries. The kiosk shows them on its next page.", count=len(result.changes))
+        + (
+            " " + _("%(count)d could not be rolled back because they no longer pass the checks.", count=rejected)
+            if rejected
+            else ""
+        ),
+        "error" if rejected else "info",
+    )
     return redirect(url_for(".history", lang=lang), code=303)  # type: ignore[return-value]
 
 
@@ -84,9 +110,13 @@ def upload(lang: str) -> Response:
         error = _("Choose a .po file to upload.")
     else:
         try:
-            found = editor_upload.review(store(), lang, file.stream.read(limit + 1), max_bytes=limit,
-                                         max_entries=int(current_app.config.get("EDITOR_MAX_UPLOAD_ENTRIES",
-                                                                                 editor_upload.MAX_ENTRIES)))
+            found = editor_upload.review(
+                store(),
+                lang,
+                file.stream.read(limit + 1),
+                max_bytes=limit,
+                max_entries=int(current_app.config.get("EDITOR_MAX_UPLOAD_ENTRIES", editor_upload.MAX_ENTRIES)),
+            )
         except editor_upload.UploadError as refused:
             error = str(refused)
         else:
@@ -104,10 +134,22 @@ def apply(lang: str, token: str) -> Response:
         flash(_("That upload is no longer waiting to be applied. Upload the file again."), "error")
         return redirect(url_for(".upload", lang=lang), code=303)  # type: ignore[return-value]
     if applied is None:
-        return answer("editor/review.html", 409, title=_("Upload a translation: %(name)s", name=described.name),
-                      target=described, lang=lang, review=again, changed=True)
+        return answer(
+            "editor/review.html",
+            409,
+            title=_("Upload a translation: %(name)s", name=described.name),
+            target=described,
+            lang=lang,
+            review=again,
+            changed=True,
+        )
     skipped = len(applied.conflicts) + len(applied.rejected) + (len(again.changes) if applied.problems else 0)
-    flash(_("Applied %(count)d translations from the file. The kiosk shows them on its next page.",
-            count=len(applied.changes)) + (" " + _("%(count)d were not applied.", count=skipped) if skipped else ""),
-          "error" if skipped else "info")
+    flash(
+        _(
+            "Applied %(count)d translations from the file. The kiosk shows them on its next page.",
+            count=len(applied.changes),
+        )
+        + (" " + _("%(count)d were not applied.", count=skipped) if skipped else ""),
+        "error" if skipped else "info",
+    )
     return redirect(url_for("editor.entries", lang=lang), code=303)  # type: ignore[return-value]

@@ -34,19 +34,32 @@ class Change:
 
     def as_json(self) -> str:
         """Serialise the change as one line of the log."""
-        return json.dumps({
-            "id": self.id, "time": self.time.isoformat(), "user": self.user, "action": self.action,
-            "key": self.key, "old": [list(self.old.strings), self.old.fuzzy],
-            "new": [list(self.new.strings), self.new.fuzzy],
-        }, ensure_ascii=False)
+        return json.dumps(
+            {
+                "id": self.id,
+                "time": self.time.isoformat(),
+                "user": self.user,
+                "action": self.action,
+                "key": self.key,
+                "old": [list(self.old.strings), self.old.fuzzy],
+                "new": [list(self.new.strings), self.new.fuzzy],
+            },
+            ensure_ascii=False,
+        )
 
     @classmethod
     def from_json(cls, line: str) -> Change:
         """Read one line of the log."""
         raw = json.loads(line)
-        return cls(raw["id"], datetime.fromisoformat(raw["time"]), raw["user"], raw["action"], raw["key"],
-                   State(tuple(raw["old"][0]), bool(raw["old"][1])),
-                   State(tuple(raw["new"][0]), bool(raw["new"][1])))
+        return cls(
+            raw["id"],
+            datetime.fromisoformat(raw["time"]),
+            raw["user"],
+            raw["action"],
+            raw["key"],
+            State(tuple(raw["old"][0]), bool(raw["old"][1])),
+            State(tuple(raw["new"][0]), bool(raw["new"][1])),
+        )
 
 
 def new_change(user: str, action: str, key: str, old: State, new: State, when: datetime | None = None) -> Change:

@@ -53,8 +53,10 @@ def settings(live: Path) -> dict[str, Setting]:
     """Return the staff's settings for every language that has any."""
     try:
         raw = json.loads(state_path(live).read_text(encoding="utf-8"))
-        return {code: Setting(bool(value["enabled"]), int(value["threshold"]), value.get("completion"))
-                for code, value in raw.items()}
+        return {
+            code: Setting(bool(value["enabled"]), int(value["threshold"]), value.get("completion"))
+            for code, value in raw.items()
+        }
     except FileNotFoundError:
         return {}
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
@@ -147,9 +149,13 @@ def offered(app: Flask) -> tuple[dict[str, i18n.Language], dict[str, i18n.Langua
     configured = {language.code for language in started.values()} | set(app.config["LANGUAGES"])
     added = [code for code in catalogs.languages_on_disk(live) if code not in configured and code in found]
     known = {**started, **i18n.load_languages(added, live)}
-    shown = {tag: language for tag, language in known.items() if language.code == i18n.SOURCE_LANGUAGE
-             or (language.code in found and found[language.code].visible)
-             or (language.code not in found and language.code in configured)}
+    shown = {
+        tag: language
+        for tag, language in known.items()
+        if language.code == i18n.SOURCE_LANGUAGE
+        or (language.code in found and found[language.code].visible)
+        or (language.code not in found and language.code in configured)
+    }
     app.extensions["kiosk_language_offer_cache"] = (key, shown, known)
     return shown, known
 

@@ -14,11 +14,23 @@ from babel.messages.catalog import Catalog, Message
 from flask_babel import gettext as _
 
 from kiosk import i18n
-from kiosk.editor import checks as editor_checks, history as editor_history, languages as editor_languages
+from kiosk.editor import checks as editor_checks
+from kiosk.editor import history as editor_history
+from kiosk.editor import languages as editor_languages
 from kiosk.editor.checks import Findings
 from kiosk.editor.history import Change
 from kiosk.i18n.live import (
-    CatalogRejected, CatalogUnreadable, Snapshot, State, Store, checked_parse, commit, entry_key, load, locked, state_of,
+    CatalogRejected,
+    CatalogUnreadable,
+    Snapshot,
+    State,
+    Store,
+    checked_parse,
+    commit,
+    entry_key,
+    load,
+    locked,
+    state_of,
 )
 
 FILTERS = ("all", "untranslated", "review", "translated")
@@ -50,7 +62,7 @@ class Entry:
 
     @property
     def status(self) -> str:
-        """"untranslated", "review" (fuzzy) or "translated"."""
+        """ "untranslated", "review" (fuzzy) or "translated"."""
         if not any(self.state.strings):
             return "untranslated"
         return "review" if self.state.fuzzy or not all(self.state.strings) else "translated"
@@ -81,10 +93,14 @@ def to_entry(message: Message) -> Entry:
     """Describe one catalog message for the editor."""
     key = entry_key(message)
     return Entry(
-        id=entry_id(key), key=key, sources=editor_checks.sources(message), context=message.context,
+        id=entry_id(key),
+        key=key,
+        sources=editor_checks.sources(message),
+        context=message.context,
         state=state_of(message),
         previous=tuple(message.previous_id) if message.fuzzy and message.previous_id else (),
-        locations=tuple(message.locations), comments=tuple(message.auto_comments),
+        locations=tuple(message.locations),
+        comments=tuple(message.auto_comments),
         max_length=editor_checks.max_length(message.auto_comments),
     )
 
@@ -130,7 +146,7 @@ class Summary:
 
 def summarize(store: Store, lang: str, configured: Iterable[str]) -> Summary:
     """Count one language's entries by status and find its last change."""
-    counts = {name: 0 for name in FILTERS}
+    counts = dict.fromkeys(FILTERS, 0)
     problem = None
     try:
         for entry in current_entries(store, lang)[1]:
@@ -138,9 +154,17 @@ def summarize(store: Store, lang: str, configured: Iterable[str]) -> Summary:
     except CatalogUnreadable as error:
         problem = error.reason
     is_configured = lang in set(configured)
-    return Summary(i18n.describe(lang), sum(counts.values()), counts["translated"], counts["review"],
-                   counts["untranslated"], editor_history.last_change(store, lang),
-                   editor_languages.setting(store.live, lang, is_configured), is_configured, problem)
+    return Summary(
+        i18n.describe(lang),
+        sum(counts.values()),
+        counts["translated"],
+        counts["review"],
+        counts["untranslated"],
+        editor_history.last_change(store, lang),
+        editor_languages.setting(store.live, lang, is_configured),
+        is_configured,
+        problem,
+    )
 
 
 def overview(store: Store, configured: list[str]) -> list[Summary]:
@@ -165,16 +189,25 @@ class Listing:
 def listing(store: Store, lang: str, status: str = "all", query: str = "") -> Listing:
     """Return one language's entries, filtered by status and searched in English and translation."""
     snapshot, everything = current_entries(store, lang)
-    counts = {name: 0 for name in FILTERS}
+    counts = dict.fromkeys(FILTERS, 0)
     for entry in everything:
         counts[entry.status] += 1
     counts["all"] = len(everything)
     query = query.strip()
-    shown = [entry for entry in everything
-             if (status == "all" or entry.status == status) and (not query or entry.matches(query))]
+    shown = [
+        entry
+        for entry in everything
+        if (status == "all" or entry.status == status) and (not query or entry.matches(query))
+    ]
     catalog = snapshot.catalog
-    return Listing(lang, snapshot.version, shown, counts,
-                   editor_checks.plural_examples(catalog.plural_expr, catalog.num_plurals), catalog.num_plurals)
+    return Listing(
+        lang,
+        snapshot.version,
+        shown,
+        counts,
+        editor_checks.plural_examples(catalog.plural_expr, catalog.num_plurals),
+        catalog.num_plurals,
+    )
 
 
 def find_entry(store: Store, lang: str, wanted: str) -> Entry | None:
@@ -203,8 +236,9 @@ def set_state(message: Message, state: State) -> None:
         message.previous_id = []
 
 
-def apply(store: Store, lang: str, wanted: dict[str, State], user: str, action: str,
-          expected: dict[str, str] | None = None) -> Applied:
+def apply(
+    store: Store, lang: str, wanted: dict[str, State], user: str, action: str, expected: dict[str, str] | None = None
+) -> Applied:
     """Check and apply changes to entries under the lock; only entries that pass are written, all at once.
 
     expected maps an entry to the state token the editor saw; an entry changed since then is a conflict.
@@ -264,8 +298,17 @@ class Saved:
     file_changed: bool = False
 
 
-def save(store: Store, lang: str, wanted_id: str, strings: list[str], fuzzy: bool, base: str, loaded: str,
-         user: str, confirmed: bool) -> Saved:
+def save(
+    store: Store,
+    lang: str,
+    wanted_id: str,
+    strings: list[str],
+    fuzzy: bool,
+    base: str,
+    loaded: str,
+    user: str,
+    confirmed: bool,
+) -> Saved:
     """Save one entry: blocking checks, then warnings to confirm, then a conflict check and a live write."""
     snapshot: Snapshot = load(store, lang)
     message = next((m for m in snapshot.catalog if m.id and entry_id(entry_key(m)) == wanted_id), None)

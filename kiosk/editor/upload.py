@@ -65,12 +65,18 @@ class Review:
     empty: int = 0
 
 
-def read_upload(data: bytes, lang: str, nplurals: int, max_bytes: int = MAX_BYTES,
-                max_entries: int = MAX_ENTRIES) -> Catalog:
+def read_upload(
+    data: bytes, lang: str, nplurals: int, max_bytes: int = MAX_BYTES, max_entries: int = MAX_ENTRIES
+) -> Catalog:
     """Read an uploaded .po file strictly; anything odd about the file as a whole raises UploadError."""
     if len(data) > max_bytes:
-        raise UploadError(_("The file is too big: %(size)s KB. The limit is %(limit)s KB.",
-                            size=f"{len(data) // 1000:,}", limit=f"{max_bytes // 1000:,}"))
+        raise UploadError(
+            _(
+                "The file is too big: %(size)s KB. The limit is %(limit)s KB.",
+                size=f"{len(data) // 1000:,}",
+                limit=f"{max_bytes // 1000:,}",
+            )
+        )
     data = data.removeprefix(b"\xef\xbb\xbf")
     if not data.strip():
         raise UploadError(_("The file is empty."))
@@ -79,26 +85,44 @@ def read_upload(data: bytes, lang: str, nplurals: int, max_bytes: int = MAX_BYTE
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise UploadError(_("The file is not UTF-8 text (byte %(position)d cannot be read). Save it as UTF-8 "
-                            "and upload it again.", position=exc.start)) from exc
+        raise UploadError(
+            _(
+                "The file is not UTF-8 text (byte %(position)d cannot be read). Save it as UTF-8 and upload it again.",
+                position=exc.start,
+            )
+        ) from exc
     declared = CHARSET.search(raw_headers(text).get("Content-Type", ""))
     if declared and declared.group(1).lower().replace("_", "-") not in {"utf-8", "utf8"}:
-        raise UploadError(_("The file says its charset is %(charset)s. The kiosk needs UTF-8: save it as UTF-8, "
-                            "set charset=UTF-8 in its header, and upload it again.", charset=declared.group(1)))
+        raise UploadError(
+            _(
+                "The file says its charset is %(charset)s. The kiosk needs UTF-8: save it as UTF-8, "
+                "set charset=UTF-8 in its header, and upload it again.",
+                charset=declared.group(1),
+            )
+        )
     count = len(re.findall(r"^msgid\s", text, re.MULTILINE)) - (1 if HEADER.search(text) else 0)
     if count > max_entries:
-        raise UploadError(_("The file has %(count)s entries; at most %(limit)s are accepted.",
-                            count=f"{count:,}", limit=f"{max_entries:,}"))
+        raise UploadError(
+            _(
+                "The file has %(count)s entries; at most %(limit)s are accepted.",
+                count=f"{count:,}",
+                limit=f"{max_entries:,}",
+            )
+        )
     bad = syntax_error(text)
     if bad is not None:
         raise UploadError(_("Line %(number)d is not valid .po syntax: %(line)s", number=bad[0], line=bad[1][:80]))
     try:
         catalog = parse(data, lang)
-    except Exception as exc:  # noqa: BLE001 - any parse failure is the file's fault
+    except Exception as exc:
         raise UploadError(_("The file is not a valid .po file: %(reason)s", reason=str(exc)[:200])) from exc
     if catalog.fuzzy:
-        raise UploadError(_("The file's header is marked fuzzy (“#, fuzzy” above the first msgid), which means "
-                            "the translation is not finished. Remove that mark when it is, and upload it again."))
+        raise UploadError(
+            _(
+                "The file's header is marked fuzzy (“#, fuzzy” above the first msgid), which means "
+                "the translation is not finished. Remove that mark when it is, and upload it again."
+            )
+        )
     _check_header(text, lang, nplurals)
     return catalog
 
@@ -118,8 +142,9 @@ def _check_header(text: str, lang: str, nplurals: int) -> None:
     headers = raw_headers(text)
     language = headers.get("Language", "").strip().replace("-", "_")
     if language and language.lower() != lang.lower():
-        raise UploadError(_("This file is for the language “%(found)s”, not “%(wanted)s”.",
-                            found=language, wanted=lang))
+        raise UploadError(
+            _("This file is for the language “%(found)s”, not “%(wanted)s”.", found=language, wanted=lang)
+        )
     rule = headers.get("Plural-Forms", "").strip()
     if not rule:
         return
@@ -131,12 +156,24 @@ def _check_header(text: str, lang: str, nplurals: int) -> None:
     except (ValueError, SyntaxError) as exc:
         raise UploadError(_("The file's Plural-Forms header cannot be read: %(rule)s", rule=rule[:120])) from exc
     if int(found.group(1)) != nplurals:
-        raise UploadError(_("The file's plural rule has %(found)d forms, but this language has %(wanted)d. Plural "
-                            "translations in it would be wrong.", found=int(found.group(1)), wanted=nplurals))
+        raise UploadError(
+            _(
+                "The file's plural rule has %(found)d forms, but this language has %(wanted)d. Plural "
+                "translations in it would be wrong.",
+                found=int(found.group(1)),
+                wanted=nplurals,
+            )
+        )
 
 
-def review(store: Store, lang: str, data: bytes, max_bytes: int = MAX_BYTES, max_entries: int = MAX_ENTRIES,
-           token: str | None = None) -> Review:
+def review(
+    store: Store,
+    lang: str,
+    data: bytes,
+    max_bytes: int = MAX_BYTES,
+    max_entries: int = MAX_ENTRIES,
+    token: str | None = None,
+) -> Review:
     """Check an upload against the live catalog entry by entry, and stage it for applying."""
     snapshot = load(store, lang)
     ours = snapshot.catalog
@@ -160,9 +197,18 @@ def review(store: Store, lang: str, data: bytes, max_bytes: int = MAX_BYTES, max
         elif not any(new.strings):
             result.empty += 1
         elif mine.pluralizable != message.pluralizable:
-            result.refused.append(Refused(english, new.strings, [
-                _("The plural forms in the file do not match the English: this message has plural forms "
-                  "in the kiosk only if it has them in the file too.")]))
+            result.refused.append(
+                Refused(
+                    english,
+                    new.strings,
+                    [
+                        _(
+                            "The plural forms in the file do not match the English: this message has plural forms "
+                            "in the kiosk only if it has them in the file too."
+                        )
+                    ],
+                )
+            )
         elif new == state_of(mine):
             result.unchanged += 1
         else:

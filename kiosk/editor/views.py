@@ -6,17 +6,40 @@ from datetime import datetime
 from typing import Any
 
 from flask import (
-    Blueprint, Response, abort, current_app, flash, make_response, redirect, render_template, request, url_for,
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
 )
 from flask_wtf.csrf import CSRFError, generate_csrf
 from htmx_flask import request as htmx_request
 
 from kiosk import i18n
-from kiosk.editor import history as editor_history, languages as editor_languages, preview as editor_preview, service as editor, upload as editor_upload
-from kiosk.staff import login as auth
-from kiosk.staff.login import current_staff, login_required
+from kiosk.editor import (
+    history as editor_history,
+)
+from kiosk.editor import (
+    languages as editor_languages,
+)
+from kiosk.editor import (
+    preview as editor_preview,
+)
+from kiosk.editor import (
+    service as editor,
+)
+from kiosk.editor import (
+    upload as editor_upload,
+)
 from kiosk.i18n import gettext as _
 from kiosk.i18n.live import CatalogUnreadable, Store
+from kiosk.staff import login as auth
+from kiosk.staff.login import current_staff, login_required
 
 bp = Blueprint("editor", __name__, url_prefix="/staff/translations")
 bp.register_error_handler(CSRFError, auth.csrf_failed)
@@ -25,10 +48,17 @@ bp.register_error_handler(CSRFError, auth.csrf_failed)
 @bp.app_errorhandler(CatalogUnreadable)
 def unreadable(error: CatalogUnreadable) -> Response:
     """Explain a catalog damaged on disk instead of failing; the kiosk keeps its last good compiled copy."""
-    return answer("staff/error.html", 500, title=_("Nothing was changed"), message=_(
-        "The %(lang)s catalog on disk cannot be read (%(reason)s). The kiosk keeps showing the last good version. "
-        "Put back a good copy from the history folder in the data directory, or ask whoever edited the file.",
-        lang=error.lang, reason=error.reason[:200]))
+    return answer(
+        "staff/error.html",
+        500,
+        title=_("Nothing was changed"),
+        message=_(
+            "The %(lang)s catalog on disk cannot be read (%(reason)s). The kiosk keeps showing the last good version. "
+            "Put back a good copy from the history folder in the data directory, or ask whoever edited the file.",
+            lang=error.lang,
+            reason=error.reason[:200],
+        ),
+    )
 
 
 @bp.errorhandler(413)
@@ -41,10 +71,20 @@ def too_big(_error: Exception) -> Response:
     # The body was refused before the login check ran, so only a translator gets the form back.
     translator = staff is not None and staff.can("translator")
     if request.endpoint != "editor_files.upload" or not translator or lang not in store().languages():
-        return answer("staff/error.html", 413, title=_("Nothing was changed"),
-                      message=_("That was too much to send. Nothing was changed."))
-    return answer("editor/upload.html", 413, title=_("Upload a translation: %(name)s", name=language(lang).name),
-                  target=language(lang), lang=lang, error=message)
+        return answer(
+            "staff/error.html",
+            413,
+            title=_("Nothing was changed"),
+            message=_("That was too much to send. Nothing was changed."),
+        )
+    return answer(
+        "editor/upload.html",
+        413,
+        title=_("Upload a translation: %(name)s", name=language(lang).name),
+        target=language(lang),
+        lang=lang,
+        error=message,
+    )
 
 
 @bp.context_processor
@@ -56,8 +96,11 @@ def editor_context() -> dict[str, Any]:
 @bp.app_template_filter("editor_time")
 def editor_time(moment: datetime | None) -> str:
     """Show a moment as date, hours and minutes in the clinic's time zone."""
-    return moment.astimezone(editor_history.zone(current_app.config.get("TIMEZONE"))).strftime(
-        "%Y-%m-%d %H:%M") if moment else ""
+    return (
+        moment.astimezone(editor_history.zone(current_app.config.get("TIMEZONE"))).strftime("%Y-%m-%d %H:%M")
+        if moment
+        else ""
+    )
 
 
 def store() -> Store:
@@ -81,11 +124,18 @@ def language(lang: str) -> i18n.Language:
 def entry_labels(lang: str, target: i18n.Language) -> dict[str, str]:
     """Words and values every entry form repeats, worked out once per page rather than once per entry."""
     return {
-        "untranslated": _("Untranslated"), "review": _("Needs review"), "translated": _("Translated"),
-        "plural": _("Plural:"), "note": _("Note for translators:"), "appears": _("Appears in:"),
+        "untranslated": _("Untranslated"),
+        "review": _("Needs review"),
+        "translated": _("Translated"),
+        "plural": _("Plural:"),
+        "note": _("Note for translators:"),
+        "appears": _("Appears in:"),
         "translation": _("Translation into %(name)s", name=target.name),
-        "fuzzy": _("Needs review: the kiosk shows English until it is reviewed"), "save": _("Save"),
-        "more": _("History and preview"), "csrf": generate_csrf(), "entries": url_for("editor.entries", lang=lang),
+        "fuzzy": _("Needs review: the kiosk shows English until it is reviewed"),
+        "save": _("Save"),
+        "more": _("History and preview"),
+        "csrf": generate_csrf(),
+        "entries": url_for("editor.entries", lang=lang),
     }
 
 
@@ -99,9 +149,12 @@ def answer(template: str, status: int = 200, **context: Any) -> Response:
 def overview() -> Response:
     """Every language: how complete, how much to review, who edited it last, and whether the kiosk shows it."""
     shown, _known = editor_languages.offered(current_app)
-    return answer("editor/overview.html", title=_("Translations"),
-                  summaries=editor.overview(store(), list(current_app.config["LANGUAGES"])),
-                  shown={language.code for language in shown.values()})
+    return answer(
+        "editor/overview.html",
+        title=_("Translations"),
+        summaries=editor.overview(store(), list(current_app.config["LANGUAGES"])),
+        shown={language.code for language in shown.values()},
+    )
 
 
 @bp.route("/add", methods=["GET", "POST"])
@@ -119,8 +172,10 @@ def add_language() -> Response:
     except FileExistsError:
         error = _("That language already has a catalog.")
     else:
-        flash(_("%(name)s was added. Translate it, then switch it on for the kiosk.",
-                name=i18n.describe(code).name), "info")
+        flash(
+            _("%(name)s was added. Translate it, then switch it on for the kiosk.", name=i18n.describe(code).name),
+            "info",
+        )
         return redirect(url_for(".overview") + f"#language-{code}", code=303)  # type: ignore[return-value]
     return answer("editor/add.html", 422, title=_("Add a language"), choices=choices, error=error)
 
@@ -143,8 +198,15 @@ def choose(lang: str) -> Response:
         elif setting.visible:
             flash(_("%(name)s is on the kiosk now.", name=described.name), "info")
         else:
-            flash(_("%(name)s is on, but the kiosk hides it until %(threshold)d%% is translated (now %(done)d%%).",
-                    name=described.name, threshold=setting.threshold, done=setting.completion or 0), "info")
+            flash(
+                _(
+                    "%(name)s is on, but the kiosk hides it until %(threshold)d%% is translated (now %(done)d%%).",
+                    name=described.name,
+                    threshold=setting.threshold,
+                    done=setting.completion or 0,
+                ),
+                "info",
+            )
     return redirect(url_for(".overview") + f"#language-{lang}", code=303)  # type: ignore[return-value]
 
 
@@ -155,10 +217,18 @@ def render_list(lang: str, result: editor.Saved | None = None, status: int = 200
         status_filter = "all"
     query = request.values.get("q", "")[:200]
     listing = editor.listing(store(), lang, status_filter, query)
-    return answer("editor/list.html", status, title=_("Translations: %(name)s", name=language(lang).name),
-                  target=language(lang), lang=lang, listing=listing, filter=status_filter, query=query,
-                  common=entry_labels(lang, language(lang)),
-                  result=result)
+    return answer(
+        "editor/list.html",
+        status,
+        title=_("Translations: %(name)s", name=language(lang).name),
+        target=language(lang),
+        lang=lang,
+        listing=listing,
+        filter=status_filter,
+        query=query,
+        common=entry_labels(lang, language(lang)),
+        result=result,
+    )
 
 
 @bp.get("/<lang>/")
@@ -174,22 +244,39 @@ def entries(lang: str) -> Response:
 def save_entry(lang: str, entry_id: str) -> Response:
     """Save one entry: checked, then live on the kiosk's next page, or explained next to the field."""
     described = language(lang)
-    result = editor.save(store(), lang, entry_id, request.form.getlist("translation"), "fuzzy" in request.form,
-                         request.form.get("base", ""), request.form.get("version", ""), user(),
-                         confirmed=request.form.get("confirm") == "1")
+    result = editor.save(
+        store(),
+        lang,
+        entry_id,
+        request.form.getlist("translation"),
+        "fuzzy" in request.form,
+        request.form.get("base", ""),
+        request.form.get("version", ""),
+        user(),
+        confirmed=request.form.get("confirm") == "1",
+    )
     if result.entry is None:
         abort(404)
     status = 200 if result.saved else 409 if result.conflict_state is not None else 422
     if htmx_request.htmx:
         listing = editor.listing(store(), lang)
-        response = answer("editor/_entry_swap.html", status, target=described, lang=lang, entry=result.entry,
-                          common=entry_labels(lang, described),
-                          listing=listing, result=result, filter=request.form.get("filter", "all"),
-                          query=request.form.get("q", ""))
+        response = answer(
+            "editor/_entry_swap.html",
+            status,
+            target=described,
+            lang=lang,
+            entry=result.entry,
+            common=entry_labels(lang, described),
+            listing=listing,
+            result=result,
+            filter=request.form.get("filter", "all"),
+            query=request.form.get("q", ""),
+        )
     elif result.saved:
         flash(_("Saved. The kiosk shows it on its next page."), "info")
-        target = url_for(".entries", lang=lang, filter=request.form.get("filter", "all"),
-                         q=request.form.get("q") or None)
+        target = url_for(
+            ".entries", lang=lang, filter=request.form.get("filter", "all"), q=request.form.get("q") or None
+        )
         response = redirect(f"{target}#entry-{entry_id}", code=303)  # type: ignore[assignment]
     else:
         response = render_list(lang, result, status)
@@ -211,10 +298,19 @@ def entry(lang: str, entry_id: str) -> Response:
     """One entry on its own page: its form, where it appears, and its history to restore from."""
     described = language(lang)
     found = entry_or_404(lang, entry_id)
-    return answer("editor/entry.html", title=_("Translation: %(text)s", text=found.sources[0][:60]),
-                  target=described, common=entry_labels(lang, described),
-                  lang=lang, entry=found, listing=editor.listing(store(), lang, "all", ""), result=None,
-                  history=editor_history.changes(store(), lang, found.key), filter="all", query="")
+    return answer(
+        "editor/entry.html",
+        title=_("Translation: %(text)s", text=found.sources[0][:60]),
+        target=described,
+        common=entry_labels(lang, described),
+        lang=lang,
+        entry=found,
+        listing=editor.listing(store(), lang, "all", ""),
+        result=None,
+        history=editor_history.changes(store(), lang, found.key),
+        filter="all",
+        query="",
+    )
 
 
 @bp.post("/<lang>/entries/<entry_id>/restore")
@@ -227,8 +323,10 @@ def restore(lang: str, entry_id: str) -> Response:
         flash(_("Restored. The kiosk shows it on its next page."), "info")
     else:
         reasons = [reason for reasons in result.rejected.values() for reason in reasons] + result.problems
-        flash(_("Nothing was restored: %(reasons)s", reasons=" ".join(reasons) or _("it already says that.")),
-              "error" if reasons else "info")
+        flash(
+            _("Nothing was restored: %(reasons)s", reasons=" ".join(reasons) or _("it already says that.")),
+            "error" if reasons else "info",
+        )
     return redirect(url_for(".entry", lang=lang, entry_id=entry_id), code=303)  # type: ignore[return-value]
 
 
@@ -240,8 +338,13 @@ def preview(lang: str, entry_id: str) -> Response:
     found = entry_or_404(lang, entry_id)
     pages = editor_preview.pages_for(current_app._get_current_object(), found.sources)  # type: ignore[attr-defined]
     if not pages:
-        flash(_("This message is not on a kiosk page that can be opened directly (it may be on a staff screen, "
-                "an error page or a step of the talk-to-staff flow)."), "info")
+        flash(
+            _(
+                "This message is not on a kiosk page that can be opened directly (it may be on a staff screen, "
+                "an error page or a step of the talk-to-staff flow)."
+            ),
+            "info",
+        )
         return redirect(url_for(".entry", lang=lang, entry_id=entry_id), code=303)  # type: ignore[return-value]
     editor_preview.allow_preview(lang)
     return redirect(f"/{described.tag}{pages[0]}", code=303)  # type: ignore[return-value]

@@ -7,15 +7,36 @@ from pathlib import Path
 from flask import Flask
 
 from kiosk.i18n.languages import (
-    SOURCE_LANGUAGE, Language, current_language, default_language, describe, languages, load_languages, match,
-    select_locale, visit_language,
+    SOURCE_LANGUAGE,
+    Language,
+    current_language,
+    default_language,
+    describe,
+    languages,
+    load_languages,
+    match,
+    select_locale,
+    visit_language,
 )
 from kiosk.i18n.messages import KioskBabel, SafeLazyString, gettext, lazy_gettext, ngettext, request_translations
 
 __all__ = [
-    "SOURCE_LANGUAGE", "Language", "SafeLazyString", "current_language", "default_language", "describe", "gettext",
-    "init_app", "languages", "lazy_gettext", "load_languages", "match", "ngettext", "request_translations",
-    "select_locale", "visit_language",
+    "SOURCE_LANGUAGE",
+    "Language",
+    "SafeLazyString",
+    "current_language",
+    "default_language",
+    "describe",
+    "gettext",
+    "init_app",
+    "languages",
+    "lazy_gettext",
+    "load_languages",
+    "match",
+    "ngettext",
+    "request_translations",
+    "select_locale",
+    "visit_language",
 ]
 
 

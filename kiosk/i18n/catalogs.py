@@ -27,8 +27,24 @@ METHOD_MAP = [
 ]
 PLACEHOLDER = re.compile(r"%(?:\((?P<name>[^)]*)\))?[#0\- +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?(?P<type>[diouxXeEfFgGcrsa%])")
 TAG = re.compile(r"<\s*/?\s*([a-zA-Z][a-zA-Z0-9-]*)[^>]*>|<\s*!|&#?\w+;")
-SAMPLE = {"d": 7, "i": 7, "o": 7, "u": 7, "x": 7, "X": 7, "e": 1.5, "E": 1.5, "f": 1.5, "F": 1.5,
-          "g": 1.5, "G": 1.5, "c": "x", "r": "x", "s": "x", "a": "x"}
+SAMPLE = {
+    "d": 7,
+    "i": 7,
+    "o": 7,
+    "u": 7,
+    "x": 7,
+    "X": 7,
+    "e": 1.5,
+    "E": 1.5,
+    "f": 1.5,
+    "F": 1.5,
+    "g": 1.5,
+    "G": 1.5,
+    "c": "x",
+    "r": "x",
+    "s": "x",
+    "a": "x",
+}
 
 
 @dataclass(frozen=True)

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from gettext import GNUTranslations
 import logging
-import os
 from dataclasses import dataclass
-from functools import cached_property
+from gettext import GNUTranslations
 from pathlib import Path
-from typing import Any
 
 from babel import Locale, UnknownLocaleError
-from flask import Flask, current_app, g, session
-from flask_babel import Babel, Domain, get_domain
-from flask_babel.speaklater import LazyString
-from markupsafe import Markup, escape
+from flask import current_app, g, session
 
 from kiosk.i18n.catalogs import read_catalog
 

@@ -90,8 +90,13 @@ class Store:
         live = Path(app.config["LIVE_TRANSLATIONS_DIR"]).resolve()
         source = Path(app.config["TRANSLATIONS_DIR"]).resolve()
         data = Path(app.instance_path)
-        return cls(live, None if source == live else source, data / "translation-history",
-                   data / "translation-uploads", int(app.config.get("EDITOR_HISTORY_COPIES", 200)))
+        return cls(
+            live,
+            None if source == live else source,
+            data / "translation-history",
+            data / "translation-uploads",
+            int(app.config.get("EDITOR_HISTORY_COPIES", 200)),
+        )
 
     def po(self, lang: str) -> Path:
         """Return a language's live .po file."""
@@ -162,7 +167,7 @@ def checked_parse(data: bytes, lang: str) -> Catalog:
         if bad is not None:
             raise ValueError(f"line {bad[0]} is not .po syntax: {bad[1][:80]}")
         return parse(data, lang)
-    except Exception as exc:  # noqa: BLE001 - any parse failure means the file on disk was damaged
+    except Exception as exc:
         raise CatalogUnreadable(lang, str(exc)) from exc
 
 
@@ -188,12 +193,19 @@ def msgfmt_problems(data: bytes) -> list[str]:
     with tempfile.TemporaryDirectory(prefix="kiosk-msgfmt-") as folder:
         path = Path(folder) / "messages.po"
         path.write_bytes(data)
-        result = subprocess.run([MSGFMT, "-c", "--check-format", "-o", os.devnull, str(path)],
-                                capture_output=True, text=True, check=False, timeout=60)
+        result = subprocess.run(
+            [MSGFMT, "-c", "--check-format", "-o", os.devnull, str(path)],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+        )
     if result.returncode == 0:
         return []
-    lines = [line.replace(f"{path}:", "line ").replace(str(path), "the catalog").strip()
-             for line in result.stderr.splitlines()]
+    lines = [
+        line.replace(f"{path}:", "line ").replace(str(path), "the catalog").strip()
+        for line in result.stderr.splitlines()
+    ]
     problems = [line for line in lines if line and not line.startswith(f"{Path(MSGFMT).name}: found")]
     return problems or [f"msgfmt failed with exit code {result.returncode}"]
 
@@ -205,8 +217,9 @@ def compile_problems(data: bytes, lang: str) -> list[str]:
     except Exception as exc:  # noqa: BLE001 - any parse failure blocks the save
         return [f"the catalog could not be read back: {exc}"]
     path = Path(f"{lang}.po")
-    problems = [p.text for p in catalogs.catalog_problems(catalog, path)
-                if not p.text.startswith(("untranslated", "fuzzy"))]
+    problems = [
+        p.text for p in catalogs.catalog_problems(catalog, path) if not p.text.startswith(("untranslated", "fuzzy"))
+    ]
     return problems or msgfmt_problems(data)
 
 

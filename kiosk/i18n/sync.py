@@ -79,7 +79,7 @@ def _update_staff_languages(store: Store) -> None:
             continue
         try:
             catalog = catalogs.read_catalog(store.po(lang), lang)
-        except Exception:  # noqa: BLE001 - a damaged catalog keeps its old messages; the others still update
+        except Exception:
             log.exception("Could not bring the live %s catalog up to date with the new template.", lang)
             continue
         catalog.update(template, update_header_comment=False)
@@ -106,7 +106,7 @@ def prepare(store: Store) -> None:
             for lang in catalogs.languages_on_disk(store.source):
                 try:
                     _sync_language(store, lang)
-                except Exception:  # noqa: BLE001 - one bad repo catalog must not stop the kiosk
+                except Exception:
                     log.exception("Could not bring the live %s catalog up to date with the repo.", lang)
             if template_changed:
                 _update_staff_languages(store)

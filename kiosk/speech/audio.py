@@ -101,7 +101,7 @@ def check_mp3(data: bytes) -> Mp3Info:
         offset = 10 + ((data[6] & 0x7F) << 21 | (data[7] & 0x7F) << 14 | (data[8] & 0x7F) << 7 | (data[9] & 0x7F))
     frames = samples = rate = 0
     while offset < len(data):
-        header = data[offset:offset + 4]
+        header = data[offset : offset + 4]
         if len(header) < 4 or header[0] != 0xFF or header[1] & 0xE0 != 0xE0:
             raise AudioError(f"no MP3 frame at byte {offset}")
         version = (header[1] >> 3) & 3

@@ -12,9 +12,9 @@ import click
 from flask.cli import AppGroup
 
 from kiosk import i18n
-from kiosk.speech.service import NothingToSay, SpeechError, SpeechUnavailable, Voice, service
-from kiosk.speech.audio import check_mp3
 from kiosk.core.files import atomic_write
+from kiosk.speech.audio import check_mp3
+from kiosk.speech.service import NothingToSay, SpeechError, SpeechUnavailable, Voice, service
 
 speech_cli = AppGroup("speech", help="Read text aloud with the kiosk's voices, and fill the audio cache.")
 
@@ -30,8 +30,7 @@ def _language(tag: str) -> i18n.Language:
 
 @speech_cli.command("render")
 @click.option("--lang", "tag", required=True, help="Language tag or code, such as es or pt-BR.")
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="MP3 file to write.")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="MP3 file to write.")
 @click.argument("text", required=False)
 def render_command(tag: str, out: Path, text: str | None) -> None:
     """Read TEXT (or standard input) aloud in a language and write it to an MP3 file."""

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 import threading
 import time
-import unicodedata
 import weakref
 from collections.abc import Iterator, Mapping
 from concurrent.futures import Future
@@ -23,16 +21,17 @@ from typing import Any
 from flask import Flask, current_app, g
 
 from kiosk import i18n
-from kiosk.visitor import content
 from kiosk.speech.cache import AudioCache, AudioKey
 from kiosk.speech.engines.base import EngineSettings, EngineUnavailable
 from kiosk.speech.text import normalize, page_sentences, speakable
 from kiosk.speech.workers import PoolBusy, WorkerCrashed, WorkerPool, WorkerTimeout
+from kiosk.visitor import content
 
 log = logging.getLogger(__name__)
 
 FORMAT = "mp3"
 MIMETYPE = "audio/mpeg"
+
 
 class SpeechError(Exception):
     """Speech that cannot be had; the message is plain words for staff and logs."""

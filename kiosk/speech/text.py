@@ -9,9 +9,7 @@ from kiosk.visitor import content
 
 # A sentence ends at . ! ? … or ؟ followed by a space (closing quotes and brackets stay with it),
 # or right after a full-width 。！？, which Chinese follows with no space.
-_SENTENCE = re.compile(
-    r"""(\S.*?(?:[.!?…؟]+["'”’»)\]]*(?=\s|\Z)|[。！？]+["'”’»」）)]*|\Z))(\s*)""", re.DOTALL
-)
+_SENTENCE = re.compile(r"""(\S.*?(?:[.!?…؟]+["'”’»)\]]*(?=\s|\Z)|[。！？]+["'”’»」）)]*|\Z))(\s*)""", re.DOTALL)
 
 
 def normalize(text: str) -> str:

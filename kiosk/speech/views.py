@@ -9,9 +9,9 @@ from flask import Blueprint, Response, abort, g, jsonify, send_file, url_for
 from flask_babel import lazy_gettext as _l
 
 from kiosk import i18n
-from kiosk.visitor import content
 from kiosk.speech.service import MIMETYPE, SpeechUnavailable, service
 from kiosk.speech.text import page_sentences, segments, speakable
+from kiosk.visitor import content
 
 bp = Blueprint("listen", __name__, url_prefix="/<lang>/listen")
 
@@ -49,8 +49,11 @@ def _sentence_audio(page: content.Topic, code: str) -> list[dict[str, Any]]:
     cache = i18n.request_translations().__dict__.setdefault("kiosk_sentence_audio", {})
     if page.slug not in cache:
         cache[page.slug] = [
-            {"index": index, "text": text,
-             "audio": url_for("listen.audio", slug=page.slug, index=index, token=speech.key(voice, text).token)}
+            {
+                "index": index,
+                "text": text,
+                "audio": url_for("listen.audio", slug=page.slug, index=index, token=speech.key(voice, text).token),
+            }
             for index, text in enumerate(page_sentences(page))
         ]
     return cache[page.slug]
@@ -115,8 +118,14 @@ def audio(slug: str, index: int, token: str) -> Response:
     # Clips are small, so they are served from memory: a visitor who leaves mid-download can never
     # leave a file open (werkzeug's development server skips close() when a client resets).
     stat = path.stat()
-    response = send_file(io.BytesIO(path.read_bytes()), mimetype=MIMETYPE, conditional=True,
-                         etag=f"{token}-{stat.st_mtime_ns:x}", last_modified=stat.st_mtime, max_age=31536000)
+    response = send_file(
+        io.BytesIO(path.read_bytes()),
+        mimetype=MIMETYPE,
+        conditional=True,
+        etag=f"{token}-{stat.st_mtime_ns:x}",
+        last_modified=stat.st_mtime,
+        max_age=31536000,
+    )
     # The address names the exact text, voice and engine, so what it serves never changes.
     response.cache_control.public = True
     response.cache_control.immutable = True

@@ -22,8 +22,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from kiosk.speech.audio import AudioError, Pcm, SilentAudio, check_mp3, check_speech, encode_mp3
 from kiosk.core.files import atomic_write
+from kiosk.speech.audio import AudioError, Pcm, SilentAudio, check_mp3, check_speech, encode_mp3
 from kiosk.speech.engines import build_engine
 from kiosk.speech.engines.base import EngineSettings, EngineUnavailable, SpeechFailed
 

@@ -44,9 +44,7 @@ def check_name(name: str) -> str:
     """Return the normalised name, or raise AccountError if it cannot name an account."""
     clean = normalise_name(name)
     if not clean or len(clean) > NAME_MAX or not NAME_PATTERN.fullmatch(clean):
-        raise AccountError(
-            f"A staff name is 1 to {NAME_MAX} letters, digits, dots, dashes, underscores or spaces."
-        )
+        raise AccountError(f"A staff name is 1 to {NAME_MAX} letters, digits, dots, dashes, underscores or spaces.")
     return clean
 
 
@@ -137,9 +135,7 @@ def all_accounts(session: Session) -> list[Staff]:
 
 def end_sessions(session: Session, staff_id: int) -> None:
     """Make every signed session cookie of this account invalid, as logging out does."""
-    session.execute(
-        sa.update(Staff).where(Staff.id == staff_id).values(session_version=Staff.session_version + 1)
-    )
+    session.execute(sa.update(Staff).where(Staff.id == staff_id).values(session_version=Staff.session_version + 1))
     session.commit()
 
 

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from kiosk.core import db
-from kiosk.staff import accounts
-from kiosk.talk import retention, tickets
 from kiosk.core.models import Permission, utcnow
+from kiosk.staff import accounts
 
 ROLE = click.Choice(sorted(str(permission) for permission in Permission))
 

@@ -14,12 +14,12 @@ from flask_wtf.csrf import CSRFError
 from htmx_flask import request as htmx_request
 
 from kiosk.core import db
-from kiosk.staff import login as auth
-from kiosk.talk import tickets
-from kiosk.staff.login import current_staff, login_required
+from kiosk.core.models import Status, Ticket, utcnow
 from kiosk.i18n import gettext as _
 from kiosk.i18n import ngettext
-from kiosk.core.models import Status, Ticket, utcnow
+from kiosk.staff import login as auth
+from kiosk.staff.login import current_staff, login_required
+from kiosk.talk import tickets
 from kiosk.talk.views import REASONS, WHENS
 
 log = logging.getLogger(__name__)
@@ -73,7 +73,6 @@ def status_label(ticket: Ticket) -> str:
 def staff_context() -> dict[str, Any]:
     """Give staff templates the account, the labels and the clock."""
     return {"staff": current_staff(), "reasons": REASONS, "whens": WHENS, "status_label": status_label}
-
 
 
 def _panel() -> dict[str, Any]:
@@ -135,12 +134,17 @@ def act(ticket_id: int, action: str) -> Response:
     except tickets.TicketConflict as conflict:
         message = _(
             "Number %(number)d was not changed: it is already %(status)s.",
-            number=conflict.ticket.number, status=status_label(conflict.ticket),
+            number=conflict.ticket.number,
+            status=status_label(conflict.ticket),
         )
         status, kind = 409, "error"
     except sa.exc.SQLAlchemyError:
         log.exception("Could not store a staff action")
-        message, status, kind = _("The server had a problem saving that. Check the request and try again."), 503, "error"
+        message, status, kind = (
+            _("The server had a problem saving that. Check the request and try again."),
+            503,
+            "error",
+        )
         if htmx_request.htmx:
             # Not swapped (a 5xx): the page shows its "could not reach the server" banner and keeps polling.
             return make_response(str(message), status)
@@ -174,8 +178,13 @@ def history() -> Response:
     session = db.get_session()
     return make_response(
         render_template(
-            "staff/history.html", title=_("Today's history"), page="history", day=day, now=utcnow(),
-            rows=tickets.tickets_of_day(session, day), counts=tickets.counts(session, day),
+            "staff/history.html",
+            title=_("Today's history"),
+            page="history",
+            day=day,
+            now=utcnow(),
+            rows=tickets.tickets_of_day(session, day),
+            counts=tickets.counts(session, day),
             waited=tickets.waited,
         )
     )

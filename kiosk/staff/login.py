@@ -10,16 +10,26 @@ from datetime import timedelta
 from typing import Any, TypeVar
 
 from flask import (
-    Blueprint, Response, current_app, flash, g, make_response, redirect, render_template, request, session, url_for,
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
 )
 from flask_wtf.csrf import CSRFError
 from htmx_flask import request as htmx_request
 
 from kiosk.core import db
+from kiosk.core.models import Permission, Staff
+from kiosk.i18n import gettext as _
 from kiosk.staff import accounts
 from kiosk.visitor.display import safe_next
-from kiosk.i18n import gettext as _
-from kiosk.core.models import Permission, Staff
 
 log = logging.getLogger(__name__)
 
@@ -115,8 +125,9 @@ def login_required(permission: str | None = None) -> Callable[[View], View]:
 def csrf_failed(error: CSRFError) -> Response:
     """Explain a rejected form: nothing changed, and reloading gives a fresh one."""
     log.warning("CSRF check failed on %s %s: %s", request.method, request.path, error.description)
-    message = _("This form had expired or did not come from this screen, so nothing was changed. "
-                "Reload the page and try again.")
+    message = _(
+        "This form had expired or did not come from this screen, so nothing was changed. Reload the page and try again."
+    )
     if htmx_request.htmx:
         # Into the page's message area, not the panel the form targets: the panel must keep polling.
         response = make_response(render_template("staff/_notice.html", message=message, kind="error"), 400)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from kiosk.i18n import lazy_gettext as _l
 from kiosk.core.models import FIRST_NAME_MAX
+from kiosk.i18n import lazy_gettext as _l
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,9 @@ LAYOUTS: dict[str, Layout] = {
     for layout in (
         Layout("latin", "ABC", _l("Letters A to Z"), ("qwertyuiop", "asdfghjkl'", "zxcvbnm-")),
         Layout(
-            "accents", "ÀÉÑ", _l("Letters with accents"),
+            "accents",
+            "ÀÉÑ",
+            _l("Letters with accents"),
             ("áàâäãåæ", "éèêëēę", "íìîïóòôöõø", "úùûüçñßýÿ", "ăđơưœłšž" + COMBINING_MARKS),
         ),
         Layout("cyrillic", "АБВ", _l("Cyrillic letters"), ("йцукенгшщзх", "фывапролджэ", "ячсмитьбюъё")),

@@ -36,7 +36,7 @@ def start_schedule(app: Flask) -> threading.Event:
                 erased = purge(app)
                 if erased:
                     log.info("Erased %d first names past their retention period", erased)
-            except Exception:  # noqa: BLE001 - a failed purge is retried next time, never fatal
+            except Exception:
                 log.exception("First-name purge failed; retrying in %s s", interval)
             if stop.wait(interval):
                 return

@@ -13,7 +13,16 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from kiosk.core.models import (
-    FIRST_NAME_MAX, OPEN_STATUSES, DayCounter, Reason, Staff, Status, Ticket, TicketEvent, When, utcnow,
+    FIRST_NAME_MAX,
+    OPEN_STATUSES,
+    DayCounter,
+    Reason,
+    Staff,
+    Status,
+    Ticket,
+    TicketEvent,
+    When,
+    utcnow,
 )
 
 # Which statuses each action may start from, and where it leads.
@@ -122,8 +131,15 @@ def create(
         day = local_day(moment, zone)
         try:
             ticket = Ticket(
-                day=day, number=_next_number(session, day), visit=visit, kiosk=kiosk[:80], reason=reason,
-                wanted_when=wanted, first_name=name, status=Status.WAITING, created_at=moment,
+                day=day,
+                number=_next_number(session, day),
+                visit=visit,
+                kiosk=kiosk[:80],
+                reason=reason,
+                wanted_when=wanted,
+                first_name=name,
+                status=Status.WAITING,
+                created_at=moment,
             )
             session.add(ticket)
             session.flush()
@@ -164,8 +180,12 @@ def act(
         if changed.rowcount == 1:  # type: ignore[attr-defined]
             session.add(
                 TicketEvent(
-                    ticket_id=ticket_id, at=moment, from_status=source, to_status=target,
-                    staff_id=staff.id if staff else None, staff_name=staff.name if staff else None,
+                    ticket_id=ticket_id,
+                    at=moment,
+                    from_status=source,
+                    to_status=target,
+                    staff_id=staff.id if staff else None,
+                    staff_name=staff.name if staff else None,
                 )
             )
             session.commit()
@@ -236,8 +256,19 @@ def _local(moment: datetime | None, zone: tzinfo | None) -> str:
 
 
 CSV_HEADER: Sequence[str] = (
-    "number", "day", "kiosk", "reason", "when", "first_name", "status", "created", "acknowledged",
-    "closed", "waited_seconds", "acknowledged_by", "closed_by",
+    "number",
+    "day",
+    "kiosk",
+    "reason",
+    "when",
+    "first_name",
+    "status",
+    "created",
+    "acknowledged",
+    "closed",
+    "waited_seconds",
+    "acknowledged_by",
+    "closed_by",
 )
 
 
@@ -251,9 +282,16 @@ def to_csv(tickets: Iterable[Ticket], zone: tzinfo | None, now: datetime | None 
         writer.writerow(
             _cell(value)
             for value in (
-                ticket.number, ticket.day.isoformat(), ticket.kiosk, ticket.reason, ticket.wanted_when or "",
-                ticket.first_name, ticket.status, _local(ticket.created_at, zone),
-                _local(ticket.acknowledged_at, zone), _local(ticket.closed_at, zone),
+                ticket.number,
+                ticket.day.isoformat(),
+                ticket.kiosk,
+                ticket.reason,
+                ticket.wanted_when or "",
+                ticket.first_name,
+                ticket.status,
+                _local(ticket.created_at, zone),
+                _local(ticket.acknowledged_at, zone),
+                _local(ticket.closed_at, zone),
                 int(waited(ticket, moment).total_seconds()),
                 ticket.acknowledged_by.name if ticket.acknowledged_by else "",
                 ticket.closed_by.name if ticket.closed_by else "",

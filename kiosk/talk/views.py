@@ -14,12 +14,12 @@ from flask_wtf.csrf import CSRFError
 
 from kiosk import i18n
 from kiosk.core import db
-from kiosk.talk import keyboard, tickets
-from kiosk.visitor import views as visitor
-from kiosk.i18n import gettext as _
-from kiosk.i18n import lazy_gettext as _l
 from kiosk.core.models import Reason, Status, Ticket, When, utcnow
 from kiosk.core.partials import render_screen
+from kiosk.i18n import gettext as _
+from kiosk.i18n import lazy_gettext as _l
+from kiosk.talk import keyboard, tickets
+from kiosk.visitor import views as visitor
 
 log = logging.getLogger(__name__)
 
@@ -114,8 +114,14 @@ def name() -> Response:
     layout = keyboard.layout_for(i18n.current_language().code, request.form.get("keyboard"))
     back = url_for(".when", reason=reason) if reason is Reason.BOOK else url_for(".start")
     return _screen(
-        "talk/_name.html", reason=reason, when=wanted, typed=typed, layout=layout, layouts=keyboard.LAYOUTS,
-        visit=visit_token(), back_url=back,
+        "talk/_name.html",
+        reason=reason,
+        when=wanted,
+        typed=typed,
+        layout=layout,
+        layouts=keyboard.LAYOUTS,
+        visit=visit_token(),
+        back_url=back,
     )
 
 
@@ -149,8 +155,13 @@ def ticket() -> Response:
     if current is None:
         return redirect(url_for(".start"))  # type: ignore[return-value]
     return _screen(
-        "talk/_ticket.html", ticket=current, state=visitor_state(current), reasons=REASONS, whens=WHENS,
-        title=_("Your number is %(number)d", number=current.number), back_url=url_for("visitor.menu"),
+        "talk/_ticket.html",
+        ticket=current,
+        state=visitor_state(current),
+        reasons=REASONS,
+        whens=WHENS,
+        title=_("Your number is %(number)d", number=current.number),
+        back_url=url_for("visitor.menu"),
     )
 
 
@@ -188,8 +199,10 @@ def talk_status_label(state: str) -> str:
     """Return the kiosk's words for a request's state."""
     labels = {
         str(Status.WAITING): _("Please wait here. A staff member will come to you soon."),
-        "late": _("We are sorry: no one has answered yet. We have alerted the front desk again. "
-                  "Please wait a little longer, or go to the front desk."),
+        "late": _(
+            "We are sorry: no one has answered yet. We have alerted the front desk again. "
+            "Please wait a little longer, or go to the front desk."
+        ),
         str(Status.ACKNOWLEDGED): _("A staff member is on the way."),
         str(Status.DONE): _("Done. Thank you!"),
         str(Status.NO_SHOW): _("We could not find you. If you still need help, please ask again."),

@@ -42,17 +42,14 @@ def p(text: LazyString) -> Block:
     return Block("p", (text,))
 
 
-NERVE_CAPTION = _l(
-    "The sciatic nerve starts in the lower back. It runs through the buttock and down the leg."
-)
+NERVE_CAPTION = _l("The sciatic nerve starts in the lower back. It runs through the buttock and down the leg.")
 # TRANSLATORS: Text alternative for the drawing of the sciatic nerve, read by screen readers.
 NERVE_ALT = _l(
     "Drawing of a person seen from behind. A yellow line shows the sciatic nerve. It starts in "
     "the lower back, passes through the buttock and runs down the back of the leg to the foot."
 )
 DISCLAIMER = _l(
-    "This kiosk gives general information only. It cannot tell you what is causing your pain. "
-    "A doctor can."
+    "This kiosk gives general information only. It cannot tell you what is causing your pain. A doctor can."
 )
 
 TOPICS: tuple[Topic, ...] = (
@@ -227,7 +224,10 @@ TOPICS: tuple[Topic, ...] = (
                     "stay well. This can give you relief that lasts, and help keep the pain from coming back."
                 )
             ),
-            Block("note", (_l("Massage does not replace a doctor. If your pain is severe or getting worse, see a doctor."),)),
+            Block(
+                "note",
+                (_l("Massage does not replace a doctor. If your pain is severe or getting worse, see a doctor."),),
+            ),
         ),
     ),
     Topic(
@@ -243,10 +243,7 @@ TOPICS: tuple[Topic, ...] = (
                 (
                     _l("Sciatica in both legs"),
                     _l("Numbness or tingling in both legs"),
-                    _l(
-                        "Numbness or tingling around the genitals or the buttocks (the part of "
-                        "the body you sit on)"
-                    ),
+                    _l("Numbness or tingling around the genitals or the buttocks (the part of the body you sit on)"),
                     _l("You cannot control your bladder or bowels"),
                     _l("It is suddenly hard to pass urine (pee)"),
                     _l("Weakness in the legs that is severe or getting worse"),

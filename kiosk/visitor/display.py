@@ -8,9 +8,9 @@ from flask import Blueprint, Response, current_app, redirect, request, session
 from htmx_flask import make_response
 
 from kiosk import i18n
+from kiosk.core.partials import is_partial
 from kiosk.extensions import csrf
 from kiosk.visitor import content
-from kiosk.core.partials import is_partial
 
 bp = Blueprint("display", __name__)
 

@@ -7,9 +7,9 @@ from typing import Any
 from flask import Blueprint, Response, abort, g, redirect, request, session, url_for
 
 from kiosk import i18n
-from kiosk.visitor import content
-from kiosk.i18n import gettext as _
 from kiosk.core.partials import render_screen
+from kiosk.i18n import gettext as _
+from kiosk.visitor import content
 
 bp = Blueprint("visitor", __name__, url_prefix="/<lang>")
 

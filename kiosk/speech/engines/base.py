@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Protocol
 
-from kiosk.speech.audio import AudioError, Pcm
+from kiosk.speech.audio import Pcm
 
 ENGINES = ("pyttsx3", "espeak-ng")
 

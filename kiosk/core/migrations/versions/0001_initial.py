@@ -83,7 +83,9 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_tickets_day"), "tickets", ["day"])
     op.create_index("ix_tickets_status_created", "tickets", ["status", "created_at"])
-    op.create_index("uq_tickets_open_visit", "tickets", ["visit"], unique=True, sqlite_where=OPEN, postgresql_where=OPEN)
+    op.create_index(
+        "uq_tickets_open_visit", "tickets", ["visit"], unique=True, sqlite_where=OPEN, postgresql_where=OPEN
+    )
     op.create_table(
         "ticket_events",
         sa.Column("id", sa.Integer(), nullable=False),
