@@ -12,7 +12,7 @@ APT_PACKAGES := chromium fonts-noto-core fonts-noto-cjk espeak-ng sox libsox-fmt
 	python3-venv postgresql
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run test setup system-packages translations clean
+.PHONY: run test lint lock setup system-packages translations clean
 
 run: setup
 	@# Fill the read-aloud cache alongside the server, so no visitor waits for a voice; it prints a summary.
@@ -20,8 +20,19 @@ run: setup
 	$(KIOSK) serve --host $(HOST) --port $(PORT)
 
 # tests/pg.sh starts a throwaway PostgreSQL so the storage tests also run there.
-test: setup
+test: setup lint
 	tests/pg.sh $(PY) -m pytest $(PYTEST_ARGS)
+
+# Style and types: CI runs this first, through `make test`.
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check --diff .
+	$(VENV)/bin/mypy
+
+# Pin the exact versions `make` installs, for every platform, after changing a range in pyproject.toml.
+lock: $(VENV)/.installed
+	$(VENV)/bin/uv pip compile pyproject.toml --all-extras --universal --python-version 3.11 --generate-hashes \
+	  -q -o requirements.lock
 
 setup: system-packages $(VENV)/.installed node_modules/.installed translations
 
@@ -40,9 +51,11 @@ system-packages:
 	  [ "$(MAKECMDGOALS)" != "test" ]; \
 	fi
 
-$(VENV)/.installed: pyproject.toml
+# The exact, hash-checked versions from requirements.lock, then the kiosk itself on top.
+$(VENV)/.installed: pyproject.toml requirements.lock
 	python3 -m venv $(VENV)
-	$(VENV)/bin/pip install -q --disable-pip-version-check -e '.[test,postgres]'
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements.lock
+	$(VENV)/bin/pip install -q --disable-pip-version-check --no-deps -e .
 	touch $@
 
 node_modules/.installed: package.json package-lock.json

@@ -19,14 +19,15 @@ import time
 import urllib.request
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from conftest import make_app
-from desk import PASSWORD, add_account, csrf_token
-from editor_support import KIOSK, entry_for, free_port, store_of
-
+from kiosk.core.files import atomic_write
 from kiosk.core.paths import REPO_ROOT
 from kiosk.i18n import catalogs
+from tests.helpers.app import make_app
+from tests.helpers.desk import PASSWORD, add_account, csrf_token
+from tests.helpers.editor import entry_for, store_of
+from tests.helpers.servers import KIOSK, free_port
 
 SAVES = 50
 RENDERS = 40
@@ -141,7 +142,7 @@ def five_hundred(root: Path) -> Path:
                 auto_comments=["Button label. At most 30 characters."] if number % 10 == 0 else [],
                 flags=["fuzzy"] if number % 17 == 0 else [],
             )
-    catalogs.atomic_write(path, catalogs.po_bytes(catalog))
+    atomic_write(path, catalogs.po_bytes(catalog))
     assert catalogs.compile_catalog(path, "es") == []
     return translations
 

@@ -12,12 +12,14 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import http_client as http
-from conftest import CHROMIUM, CHROMIUM_FLAGS, PORTRAIT, LiveServer, make_app
-from visitor_pages import VISITOR_PATHS
+
+from tests.helpers.app import make_app
+from tests.helpers.browser import CHROMIUM, CHROMIUM_FLAGS, PORTRAIT
+from tests.helpers.servers import LiveServer
+from tests.helpers.visitor_pages import VISITOR_PATHS
 
 ROUNDS = 200
 
@@ -42,7 +44,7 @@ def time_gets(url: str, rounds: int) -> list[float]:
 
 def server_render(server: LiveServer) -> None:
     """Compare every page's render time with the same server sending a static file."""
-    static = time_gets(server.url + "/static/css/kiosk.css", ROUNDS)
+    static = time_gets(server.url + "/static/visitor/kiosk.css", ROUNDS)
     print(f"{'page':44} {'p50 ms':>8} {'p95 ms':>8} {'x static':>9}")
     print(f"{'static file (baseline)':44} {statistics.median(static):8.2f} {percentile(static, 0.95):8.2f} {1:9.2f}")
     worst = 0.0
@@ -77,7 +79,8 @@ def tap_to_paint(server: LiveServer) -> None:
                   const h1 = document.querySelector('h1');
                   if (h1 && h1.textContent.includes(expected)) {
                     observer.disconnect();
-                    requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - (window.__start || start))));
+                    requestAnimationFrame(() => requestAnimationFrame(
+                      () => resolve(performance.now() - (window.__start || start))));
                   }
                 }).observe(document.body, {childList: true, subtree: true}); }); }""",
                 expected,

@@ -97,7 +97,7 @@ class Client:
 
     def __init__(self, url: str, latencies: list[tuple[str, float]], errors: list[str]) -> None:
         parts = urllib.parse.urlsplit(url)
-        self.connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+        self.connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=30)
         self.cookie = ""
         self.token = ""
         self.latencies = latencies

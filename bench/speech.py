@@ -26,6 +26,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 KIOSK = str(REPO / ".venv" / "bin" / "kiosk")
@@ -87,7 +88,7 @@ class Server:
         self.process.wait(10)
 
 
-def first_sentences(port: int, tag: str, slug: str) -> list[dict[str, object]]:
+def first_sentences(port: int, tag: str, slug: str) -> list[dict[str, Any]]:
     """Open a page as a visitor does and return its player's sentences."""
     status, body, _ = get(port, f"/{tag}/topics/{slug}")
     assert status == 200
@@ -123,13 +124,13 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-def bench_engine(engine: str) -> dict[str, object]:
+def bench_engine(engine: str) -> dict[str, Any]:
     """Measure one engine."""
     sys.path.insert(0, str(REPO))
     from kiosk import config
 
     voices = {code.replace("_", "-"): choice for code, choice in config.SPEECH_VOICES.items()}
-    results: dict[str, object] = {}
+    results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as data:
         server = Server(engine, Path(data))
         try:
@@ -137,10 +138,11 @@ def bench_engine(engine: str) -> dict[str, object]:
             pages = {(tag, slug): first_sentences(server.port, tag, slug) for tag in LANGUAGES for slug in TOPICS}
             time.sleep(2)
             cold, ratios, first_tap = [], [], None
-            for (tag, slug), sentences in pages.items():
+            for (tag, _slug), sentences in pages.items():
                 sentence = sentences[0]
                 status, body, ms = get(server.port, str(sentence["audio"]))
-                assert status == 200 and body[:2] == b"\xff\xf3", (status, body[:80])
+                assert status == 200, (status, body[:80])
+                assert body[:2] == b"\xff\xf3", body[:80]
                 raw = raw_espeak_ms(str(sentence["text"]), voices[tag]["voice"], voices[tag]["rate"])
                 first_tap = first_tap or (ms, raw, sentence["text"])
                 cold.append(ms)
@@ -174,7 +176,7 @@ def bench_engine(engine: str) -> dict[str, object]:
     return results
 
 
-def report(engine: str, results: dict[str, object]) -> None:
+def report(engine: str, results: dict[str, Any]) -> None:
     """Print one engine's figures against the goals."""
     cold, ratios, warm = results["cold"], results["ratios"], results["warm"]
     first_ms, first_raw, first_text = results["first_tap"]

@@ -14,17 +14,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # Imported here, so a speech worker process that imports a kiosk module never loads the web app.
     from kiosk import cli, errors, i18n
     from kiosk.core import assets, db, paths, secret_key
-    from kiosk.editor import file_views
-    from kiosk.editor import languages as editor_languages
-    from kiosk.editor import views as editor_views
+    from kiosk.editor import blueprint as editor, file_views, languages as editor_languages, views  # noqa: F401 - importing them puts their routes on editor.bp
     from kiosk.extensions import csrf, htmx
     from kiosk.i18n import sync as catalog_sync
-    from kiosk.speech import service as speech
-    from kiosk.speech import views as listen
+    from kiosk.speech import service as speech, views as listen
     from kiosk.staff import dashboard, login
     from kiosk.talk import views as talk
-    from kiosk.visitor import display
-    from kiosk.visitor import views as visitor
+    from kiosk.visitor import display, views as visitor
 
     data_dir = (test_config or {}).get("DATA_DIR") or os.environ.get("KIOSK_DATA_DIR")
     app = Flask(
@@ -52,21 +48,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     htmx.init_app(app)
     catalog_sync.init_app(app)
     i18n.init_app(app, Path(app.config["LIVE_TRANSLATIONS_DIR"]))
-    editor_languages.init_app(app)
     errors.init_app(app)
     db.init_app(app)
     speech.init_app(app)
-    for blueprint in (
-        cli.bp,
-        assets.bp,
-        display.bp,
-        visitor.bp,
-        talk.bp,
-        login.bp,
-        dashboard.bp,
-        editor_views.bp,
-        file_views.bp,
-        listen.bp,
-    ):
+    editor_languages.init_app(app, previewed=editor.previewed)
+    for blueprint in (cli.bp, assets.bp, display.bp, visitor.bp, talk.bp, login.bp, dashboard.bp, editor.bp, listen.bp):
         app.register_blueprint(blueprint)
     return app

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 import waitress
-from flask import Blueprint, current_app
+from flask import Blueprint
+from flask.globals import app_ctx
 
 from kiosk.core.db import db_group
 from kiosk.i18n.cli import translate
@@ -25,7 +26,8 @@ for group in (db_group, translate, speech_cli, staff_group, tickets_group):
 @click.option("--threads", default=8, show_default=True, type=int, help="Worker threads.")
 def serve_command(host: str, port: int, threads: int) -> None:
     """Serve the kiosk with waitress, a production WSGI server."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    # The app itself, not the proxy: the purge timer's thread runs outside this context.
+    app = app_ctx.app
     click.echo(f"Sciatica Kiosk on http://{host}:{port}  (data: {app.instance_path})")
     # First names are erased on a timer while the server runs (see FIRST_NAME_RETENTION_SECONDS).
     retention.start_schedule(app)

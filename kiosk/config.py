@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 # The kiosk's name on the staff dashboard, when several kiosks share one server.
 KIOSK_NAME = "Waiting room"
 # Several kiosk screens on one server: their names by network address, e.g. {"10.0.0.21": "Upstairs"};
 # a screen not listed uses KIOSK_NAME. (Or run one server per screen, each with its own KIOSK_NAME,
 # all on one KIOSK_DATABASE_URL.)
-KIOSK_NAMES = {}
+KIOSK_NAMES: dict[str, str] = {}
 
 # Catalog identifiers, in the order the language picker shows them.
 LANGUAGES = ["en", "es", "fr", "pt_BR", "zh_Hans", "vi", "ar", "ru", "fil"]
@@ -57,7 +59,7 @@ SPEECH_ESPEAK_COMMAND = "espeak-ng"
 # Voices by catalog identifier, with words a minute; a language left out (Filipino: espeak-ng has no
 # voice) shows a note instead of the Listen button. Slower than espeak-ng's 175 for clarity.
 SPEECH_RATE = 155
-SPEECH_VOICES = {
+SPEECH_VOICES: dict[str, dict[str, Any]] = {
     "en": {"voice": "en-us", "rate": 155},
     "es": {"voice": "es-419", "rate": 155},
     "fr": {"voice": "fr", "rate": 145},

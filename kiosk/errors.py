@@ -1,20 +1,25 @@
-"""One error handler: a friendly page in the visitor's language, never a stack trace."""
+"""The app's error handlers: a friendly page in the visitor's language, never a stack trace, and one
+answer to a rejected form (CSRF) for visitors and staff alike."""
 
 from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, g, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from flask import Flask, Response, g, make_response, render_template, request, url_for
+from flask_wtf.csrf import CSRFError
+from htmx_flask import request as htmx_request
+from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 
 from kiosk import i18n
 from kiosk.core.partials import render_screen
-from kiosk.i18n import lazy_gettext as _l
+from kiosk.i18n import gettext as _, lazy_gettext as _l
+from kiosk.staff.guard import current_staff
 
 log = logging.getLogger(__name__)
 
 TEMPLATES = {404: "errors/404.html", 500: "errors/500.html"}
 TITLES = {400: _l("Sorry, that did not work."), 404: _l("Page not found"), 500: _l("Something went wrong")}
+STAFF_BLUEPRINTS = frozenset({"auth", "staff", "editor"})
 
 
 def _language_from_path() -> i18n.Language | None:
@@ -30,7 +35,7 @@ def handle_http_error(error: HTTPException) -> Response:
     code = error.code or 500
     template = TEMPLATES.get(code, "errors/4xx.html" if code < 500 else "errors/500.html")
     response = render_screen(template, status=code, screen="error", title=TITLES.get(code, TITLES[400]), back_url="/")
-    if code == 405 and isinstance(error.valid_methods, list | tuple | set):
+    if isinstance(error, MethodNotAllowed) and error.valid_methods:
         response.headers["Allow"] = ", ".join(error.valid_methods)
     return response
 
@@ -41,7 +46,43 @@ def handle_unexpected(error: Exception) -> Response:
     return handle_http_error(InternalServerError())
 
 
+def handle_csrf(error: CSRFError) -> Response:
+    """Explain a rejected form where it was sent from: nothing was changed, and a fresh form works."""
+    log.warning("Form refused on %s %s: %s", request.method, request.path, error.description)
+    if request.blueprint in STAFF_BLUEPRINTS:
+        return _staff_form_refused()
+    if request.blueprint == "talk":
+        message = _("This screen was open too long, so nothing was sent. Please try again.")
+        return render_screen(
+            "talk/_sorry.html",
+            status=400,
+            screen="talk",
+            title=_("Talk to staff about booking"),
+            message=message,
+            back_url=url_for("talk.start"),
+        )
+    return handle_http_error(error)
+
+
+def _staff_form_refused() -> Response:
+    """Tell a staff member their form had expired, in the place their screen shows messages."""
+    message = _(
+        "This form had expired or did not come from this screen, so nothing was changed. Reload the page and try again."
+    )
+    if htmx_request.htmx:
+        # Into the page's message area, not the panel the form targets: the panel must keep polling.
+        response = make_response(render_template("staff/_notice.html", message=message, kind="error"), 400)
+        response.headers.update({"HX-Retarget": "#staff-flash", "HX-Reswap": "innerHTML"})
+        return response
+    if request.endpoint == "auth.login":
+        # A login page left open too long: a fresh form with the reason, ready to try again.
+        page = render_template("staff/login.html", next=url_for("staff.dashboard"), name="", error=message)
+        return make_response(page, 400)
+    return make_response(render_template("staff/error.html", message=message, staff=current_staff()), 400)
+
+
 def init_app(app: Flask) -> None:
     """Register the handlers."""
+    app.register_error_handler(CSRFError, handle_csrf)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected)

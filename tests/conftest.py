@@ -2,43 +2,19 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import storage
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from werkzeug.serving import BaseWSGIServer, make_server
+from playwright.sync_api import ViewportSize
 
-from kiosk import create_app
-from kiosk.core.paths import REPO_ROOT
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-# Without the networking flags Chromium keeps trying to reach the internet, which is closed here.
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-PORTRAIT = {"width": 1080, "height": 1920}
-LANDSCAPE = {"width": 1920, "height": 1080}
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag2aaa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
-AXE_JS = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
-
-
-def make_app(data_dir: Path, **config: Any) -> Flask:
-    """Build an app for tests on its own data directory."""
-    return create_app({"TESTING": True, "DATA_DIR": str(data_dir), "SECRET_KEY": "test", **config})
+from tests.helpers import storage
+from tests.helpers.app import make_app
+from tests.helpers.browser import CHROMIUM, CHROMIUM_FLAGS, PORTRAIT
+from tests.helpers.servers import LiveServer
 
 
 @pytest.fixture
@@ -69,22 +45,6 @@ def hx() -> Callable[..., dict[str, str]]:
     return headers
 
 
-class LiveServer:
-    """The app served over HTTP in a background thread."""
-
-    def __init__(self, app: Flask) -> None:
-        self.app = app
-        self.server: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def stop(self) -> None:
-        """Stop serving."""
-        self.server.shutdown()
-        self.thread.join(5)
-
-
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """One real HTTP server for the browser tests."""
@@ -96,7 +56,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """Debian's Chromium driven by Playwright: one browser for the whole session."""
-    if not os.path.exists(CHROMIUM):
+    if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium is not installed at {CHROMIUM}; run 'make test' as root or install it.")
     from playwright.sync_api import sync_playwright
 
@@ -111,7 +71,7 @@ def new_page(browser: Any) -> Iterator[Callable[..., Any]]:
     """Open touch-enabled pages at a kiosk viewport; every context is closed after the test."""
     contexts = []
 
-    def open_page(viewport: dict[str, int] = PORTRAIT, **options: Any) -> Any:
+    def open_page(viewport: ViewportSize = PORTRAIT, **options: Any) -> Any:
         context = browser.new_context(viewport=viewport, has_touch=True, **options)
         contexts.append(context)
         return context.new_page()

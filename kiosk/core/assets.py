@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, jsonify, send_from_directory
+from flask.typing import ResponseReturnValue
 
 from kiosk import i18n
 
@@ -17,7 +18,7 @@ VENDOR_FILES = {
 
 
 @bp.get("/vendor/<name>")
-def vendor(name: str) -> Response:
+def vendor(name: str) -> ResponseReturnValue:
     """Serve one allow-listed file installed by npm."""
     relative = VENDOR_FILES.get(name)
     if relative is None:
@@ -27,13 +28,13 @@ def vendor(name: str) -> Response:
 
 
 @bp.get("/favicon.ico")
-def favicon() -> Response:
+def favicon() -> ResponseReturnValue:
     """Answer the browser's icon request without a redirect through the language prefix."""
-    return send_from_directory(Path(current_app.static_folder or "") / "img", "favicon.svg", mimetype="image/svg+xml")
+    return send_from_directory(Path(current_app.static_folder or "") / "core", "favicon.svg", mimetype="image/svg+xml")
 
 
 @bp.get("/health")
-def health() -> Response:
+def health() -> ResponseReturnValue:
     """Report that the kiosk is up, with the languages it offers."""
     return jsonify(
         status="ok",

@@ -121,14 +121,16 @@ def migrate(engine: Engine, attempts: int = 30) -> None:
 
 def engine() -> Engine:
     """Return the current app's engine."""
-    return current_app.extensions["kiosk_db"]["engine"]
+    found: Engine = current_app.extensions["kiosk_db"]["engine"]
+    return found
 
 
 def get_session() -> Session:
     """Return this request's database session, opening it on first use."""
     if "db_session" not in g:
         g.db_session = current_app.extensions["kiosk_db"]["sessions"]()
-    return g.db_session
+    session: Session = g.db_session
+    return session
 
 
 def close_session(_error: BaseException | None = None) -> None:

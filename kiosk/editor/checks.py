@@ -9,9 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from babel.messages.catalog import Message
-from flask_babel import gettext as _
 
-from kiosk.i18n import catalogs
+from kiosk.i18n import catalogs, gettext as _
 
 ENTRY = -1  # findings about the whole entry rather than one plural form
 EXAMPLES_UP_TO = 1000

@@ -4,28 +4,21 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, Response, current_app, flash, redirect, request, url_for
-from flask_wtf.csrf import CSRFError
+from flask import Response, current_app, flash, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 
-from kiosk.editor import history as editor_history
-from kiosk.editor import service as editor
-from kiosk.editor import upload as editor_upload
-from kiosk.editor.views import answer, editor_context, language, store, too_big, user
+from kiosk.core.clock import zone_of
+from kiosk.editor import history as editor_history, service as editor, upload as editor_upload
+from kiosk.editor.blueprint import answer, bp, language, store, user
 from kiosk.i18n import gettext as _
-from kiosk.staff import login as auth
-from kiosk.staff.login import login_required
-
-bp = Blueprint("editor_files", __name__, url_prefix="/staff/translations")
-bp.register_error_handler(CSRFError, auth.csrf_failed)
-bp.context_processor(editor_context)
-bp.register_error_handler(413, too_big)
+from kiosk.staff.guard import login_required
 
 HISTORY_SHOWN = 300
 
 
 @bp.get("/<lang>/history")
 @login_required("translator")
-def history(lang: str) -> Response:
+def history(lang: str) -> ResponseReturnValue:
     """Every recorded change to a language, newest first, with ways to roll back."""
     described = language(lang)
     changes = editor_history.changes(store(), lang)
@@ -41,10 +34,10 @@ def history(lang: str) -> Response:
 
 @bp.route("/<lang>/rollback", methods=["GET", "POST"])
 @login_required("translator")
-def rollback(lang: str) -> Response:
+def rollback(lang: str) -> ResponseReturnValue:
     """Show what rolling a language back to a moment would change, then do it."""
     described = language(lang)
-    where = editor_history.zone(current_app.config.get("TIMEZONE"))
+    where = zone_of(current_app.config.get("TIMEZONE"))
     before = editor_history.find(store(), lang, request.values.get("before", ""))
     try:
         moment = (
@@ -54,7 +47,7 @@ def rollback(lang: str) -> Response:
         )
     except ValueError:
         flash(_("Choose a date and time to roll back to."), "error")
-        return redirect(url_for(".history", lang=lang), code=303)  # type: ignore[return-value]
+        return redirect(url_for(".history", lang=lang), code=303)
     if request.method == "GET":
         current = {entry.key: entry for entry in editor.listing(store(), lang).entries}
         plan = [
@@ -81,12 +74,12 @@ def rollback(lang: str) -> Response:
         ),
         "error" if rejected else "info",
     )
-    return redirect(url_for(".history", lang=lang), code=303)  # type: ignore[return-value]
+    return redirect(url_for(".history", lang=lang), code=303)
 
 
 @bp.get("/<lang>/download")
 @login_required("translator")
-def download(lang: str) -> Response:
+def download(lang: str) -> ResponseReturnValue:
     """Download a language's .po file, for a professional translator."""
     language(lang)
     response = Response(store().po(lang).read_bytes(), mimetype="text/x-gettext-translation")
@@ -97,7 +90,7 @@ def download(lang: str) -> Response:
 
 @bp.route("/<lang>/upload", methods=["GET", "POST"])
 @login_required("translator")
-def upload(lang: str) -> Response:
+def upload(lang: str) -> ResponseReturnValue:
     """Upload a .po file: checked as a whole, then each entry, with a summary before anything is applied."""
     described = language(lang)
     title = _("Upload a translation: %(name)s", name=described.name)
@@ -126,13 +119,13 @@ def upload(lang: str) -> Response:
 
 @bp.post("/<lang>/upload/<token>")
 @login_required("translator")
-def apply(lang: str, token: str) -> Response:
+def apply(lang: str, token: str) -> ResponseReturnValue:
     """Apply the entries of a reviewed upload that passed every check."""
     described = language(lang)
     again, applied = editor_upload.apply_upload(store(), lang, token, request.form.get("version", ""), user())
     if again is None:
         flash(_("That upload is no longer waiting to be applied. Upload the file again."), "error")
-        return redirect(url_for(".upload", lang=lang), code=303)  # type: ignore[return-value]
+        return redirect(url_for(".upload", lang=lang), code=303)
     if applied is None:
         return answer(
             "editor/review.html",
@@ -152,4 +145,4 @@ def apply(lang: str, token: str) -> Response:
         + (" " + _("%(count)d were not applied.", count=skipped) if skipped else ""),
         "error" if skipped else "info",
     )
-    return redirect(url_for("editor.entries", lang=lang), code=303)  # type: ignore[return-value]
+    return redirect(url_for("editor.entries", lang=lang), code=303)

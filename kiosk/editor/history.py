@@ -8,7 +8,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from kiosk.i18n.live import State, Store
 
@@ -124,11 +123,6 @@ def states_at(store: Store, lang: str, when: datetime) -> dict[str, State]:
         if change.time > when and change.key not in before:
             before[change.key] = change.old
     return before
-
-
-def zone(name: str | None) -> tzinfo | None:
-    """Return the clinic's time zone, or None for the server's own."""
-    return ZoneInfo(name) if name else None
 
 
 def moment_from(text: str, where: tzinfo | None) -> datetime:

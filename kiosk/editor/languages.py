@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
@@ -13,7 +14,7 @@ from babel.messages.catalog import Catalog
 from flask import Flask, has_request_context
 
 from kiosk import i18n
-from kiosk.editor import preview as editor_preview
+from kiosk.core.files import atomic_write
 from kiosk.i18n import catalogs
 from kiosk.i18n.live import Store, advance_mtime, locked, state_of
 
@@ -74,7 +75,7 @@ def _write(live: Path, found: dict[str, Setting]) -> None:
     data = json.dumps({code: asdict(value) for code, value in sorted(found.items())}, indent=1)
     path = state_path(live)
     before = path.stat().st_mtime_ns if path.exists() else None
-    catalogs.atomic_write(path, data.encode())
+    atomic_write(path, data.encode())
     advance_mtime(path, before)
 
 
@@ -123,7 +124,7 @@ def add(store: Store, code: str, translator: str) -> Path:
         path = catalogs.init(catalogs.read_catalog(store.template), store.live, code)
         catalog = catalogs.read_catalog(path, code)
         catalogs.stamp_header(catalog, translator)
-        catalogs.atomic_write(path, catalogs.po_bytes(catalog))
+        atomic_write(path, catalogs.po_bytes(catalog))
         problems = catalogs.compile_catalog(path, code)
         if problems:
             raise RuntimeError("; ".join(p.text for p in problems))
@@ -160,12 +161,13 @@ def offered(app: Flask) -> tuple[dict[str, i18n.Language], dict[str, i18n.Langua
     return shown, known
 
 
-def init_app(app: Flask) -> None:
-    """Let staff settings decide which languages the kiosk offers; a translator's browser may preview the rest."""
+def init_app(app: Flask, previewed: Callable[[], set[str]]) -> None:
+    """Let staff settings decide which languages the kiosk offers; previewed() names the hidden ones this
+    request's browser may open anyway (a translator previewing their work)."""
 
     def offer() -> dict[str, i18n.Language]:
         shown, known = offered(app)
-        wanted = editor_preview.previewed() if has_request_context() else set()
+        wanted = previewed() if has_request_context() else set()
         if not wanted:
             return shown
         return {**shown, **{tag: language for tag, language in known.items() if language.code in wanted}}

@@ -1,75 +1,55 @@
-"""Where a message appears on the kiosk: found by rendering every visitor page in English once."""
+"""Where a message appears on the kiosk, worked out from the content and from where the code uses it.
+
+Nothing is rendered to find out: a message of the sciatica pages is on the pages that hold it, and any
+other message is on the screens of the template or module that uses it (its catalog locations).
+"""
 
 from __future__ import annotations
 
-import logging
-import re
 from collections.abc import Iterable
 
-from flask import Flask, session
-from markupsafe import escape
-
-from kiosk.i18n import catalogs
 from kiosk.visitor import content
 
-log = logging.getLogger(__name__)
-
-PREVIEW_KEY = "translation_preview"  # languages this browser may preview before the kiosk shows them
-FIXED_PAGES = ("/", "/topics")
-
-
-def kiosk_paths(app: Flask) -> list[str]:
-    """Return every visitor page that needs no input: the fixed screens, each topic, and other simple screens."""
-    paths = list(FIXED_PAGES) + [f"/topics/{topic.slug}" for topic in content.TOPICS]
-    for rule in app.url_map.iter_rules():
-        if rule.rule.startswith("/<lang>") and rule.arguments == {"lang"} and "GET" in (rule.methods or ()):
-            path = rule.rule.removeprefix("/<lang>") or "/"
-            if path not in paths:
-                paths.append(path)
-    return paths
-
-
-def _pattern(msgid: str) -> re.Pattern[str]:
-    """Match a message as it appears in HTML, with anything standing in for its placeholders."""
-    literal = catalogs.PLACEHOLDER.sub("\x00", msgid).split("\x00")
-    return re.compile(".{0,40}?".join(re.escape(str(escape(piece))) for piece in literal), re.DOTALL)
+FIRST_TOPIC = f"/topics/{content.TOPICS[0].slug}"
+# Paths in a message's locations, and the kiosk screens they draw; the first match wins.
+SCREENS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("templates/visitor/_home.html", ("/",)),
+    ("templates/visitor/_menu.html", ("/topics",)),
+    ("templates/visitor/", (FIRST_TOPIC,)),
+    ("templates/talk/", ("/talk-to-staff",)),
+    ("templates/speech/", (FIRST_TOPIC,)),
+    ("templates/components/_nerve.html", (FIRST_TOPIC,)),
+    ("templates/components/", ("/",)),
+    ("templates/base.html", ("/",)),
+    ("kiosk/talk/", ("/talk-to-staff",)),
+    ("kiosk/speech/", (FIRST_TOPIC,)),
+    ("kiosk/visitor/views.py", ("/", "/topics")),
+    ("kiosk/visitor/", ("/",)),
+)
 
 
-def _render_pages(app: Flask) -> dict[str, str]:
-    """Render every kiosk page in English, with a client of its own."""
-    pages = {}
-    client = app.test_client()
-    for path in kiosk_paths(app):
-        response = client.get(f"/en{path}")
-        if response.status_code == 200:
-            pages[path] = response.get_data(as_text=True)
-    return pages
+def topic_pages(msgid: str) -> list[str]:
+    """Return the topic pages that show a message, the one titled with it first, then the menu if it is a button."""
+    titled, holding, menu = [], [], []
+    for topic in content.TOPICS:
+        path = f"/topics/{topic.slug}"
+        if topic.title.message_id == msgid:
+            titled.append(path)
+        elif any(text.message_id == msgid for block in topic.blocks for text in block.texts):
+            holding.append(path)
+        if topic.button.message_id == msgid:
+            menu.append(f"/topics/{topic.parent}" if topic.parent else "/topics")
+    return titled + holding + menu
 
 
-def pages_for(app: Flask, msgids: Iterable[str]) -> list[str]:
-    """Return the kiosk pages where any of the messages appears, most specific first."""
-    pages = app.extensions.get("kiosk_editor_pages")
-    if pages is None:
-        pages = app.extensions["kiosk_editor_pages"] = _render_pages(app)
+def pages_for(msgids: Iterable[str], locations: Iterable[tuple[str, int | None]]) -> list[str]:
+    """Return the kiosk pages (paths after the language) where a message appears, most specific first."""
     found: list[str] = []
-    titled: list[str] = []
     for msgid in msgids:
-        pattern = _pattern(msgid)
-        found.extend(path for path, html in pages.items() if path not in found and pattern.search(html))
-        titled.extend(path for path in found if f"<title>{escape(msgid)} –" in pages[path])
-    # A page titled with the message comes first; one on every page (a bar button) is best seen on the first.
-    if len(found) == len(pages):
-        return ["/"]
-    return titled + [path for path in found if path not in titled]
-
-
-def allow_preview(code: str) -> None:
-    """Let this browser open a language's kiosk pages even while the kiosk hides it."""
-    allowed = set(session.get(PREVIEW_KEY, []))
-    allowed.add(code)
-    session[PREVIEW_KEY] = sorted(allowed)
-
-
-def previewed() -> set[str]:
-    """Return the languages this browser may preview."""
-    return set(session.get(PREVIEW_KEY, []))
+        found.extend(topic_pages(msgid))
+    for filename, _line in locations:
+        for prefix, screens in SCREENS:
+            if filename.startswith(prefix):
+                found.extend(screens)
+                break
+    return list(dict.fromkeys(found))

@@ -11,14 +11,12 @@ from datetime import datetime
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
-from flask_babel import gettext as _
 
 from kiosk import i18n
-from kiosk.editor import checks as editor_checks
-from kiosk.editor import history as editor_history
-from kiosk.editor import languages as editor_languages
+from kiosk.editor import checks as editor_checks, history as editor_history, languages as editor_languages
 from kiosk.editor.checks import Findings
 from kiosk.editor.history import Change
+from kiosk.i18n import gettext as _
 from kiosk.i18n.live import (
     CatalogRejected,
     CatalogUnreadable,

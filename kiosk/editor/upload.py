@@ -11,10 +11,10 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import unescape
-from flask_babel import gettext as _
 
 from kiosk.editor import checks as editor_checks
 from kiosk.editor.service import Applied, apply, entry_id
+from kiosk.i18n import gettext as _
 from kiosk.i18n.live import State, Store, entry_key, load, parse, state_of, syntax_error
 
 MAX_BYTES = 2_000_000

@@ -1,152 +1,27 @@
-"""Translation editor routes: the overview, languages, the entry list, saving, history and preview."""
+"""Translation editor routes: the overview, languages, the entry list, saving one entry and preview."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    current_app,
-    flash,
-    make_response,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
-from flask_wtf.csrf import CSRFError, generate_csrf
+from flask import Response, abort, current_app, flash, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from htmx_flask import request as htmx_request
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from kiosk import i18n
 from kiosk.editor import (
     history as editor_history,
-)
-from kiosk.editor import (
     languages as editor_languages,
-)
-from kiosk.editor import (
     preview as editor_preview,
-)
-from kiosk.editor import (
     service as editor,
 )
-from kiosk.editor import (
-    upload as editor_upload,
-)
+from kiosk.editor.blueprint import allow_preview, answer, bp, entry_labels, language, store, user
 from kiosk.i18n import gettext as _
-from kiosk.i18n.live import CatalogUnreadable, Store
-from kiosk.staff import login as auth
-from kiosk.staff.login import current_staff, login_required
-
-bp = Blueprint("editor", __name__, url_prefix="/staff/translations")
-bp.register_error_handler(CSRFError, auth.csrf_failed)
-
-
-@bp.app_errorhandler(CatalogUnreadable)
-def unreadable(error: CatalogUnreadable) -> Response:
-    """Explain a catalog damaged on disk instead of failing; the kiosk keeps its last good compiled copy."""
-    return answer(
-        "staff/error.html",
-        500,
-        title=_("Nothing was changed"),
-        message=_(
-            "The %(lang)s catalog on disk cannot be read (%(reason)s). The kiosk keeps showing the last good version. "
-            "Put back a good copy from the history folder in the data directory, or ask whoever edited the file.",
-            lang=error.lang,
-            reason=error.reason[:200],
-        ),
-    )
-
-
-@bp.errorhandler(413)
-def too_big(_error: Exception) -> Response:
-    """Refuse a request body over the app's limit, before it is read, in plain words."""
-    limit = int(current_app.config.get("EDITOR_MAX_UPLOAD_BYTES", editor_upload.MAX_BYTES))
-    message = _("The file is too big. The limit is %(limit)s KB. Nothing was changed.", limit=f"{limit // 1000:,}")
-    lang = (request.view_args or {}).get("lang", "")
-    staff = current_staff()
-    # The body was refused before the login check ran, so only a translator gets the form back.
-    translator = staff is not None and staff.can("translator")
-    if request.endpoint != "editor_files.upload" or not translator or lang not in store().languages():
-        return answer(
-            "staff/error.html",
-            413,
-            title=_("Nothing was changed"),
-            message=_("That was too much to send. Nothing was changed."),
-        )
-    return answer(
-        "editor/upload.html",
-        413,
-        title=_("Upload a translation: %(name)s", name=language(lang).name),
-        target=language(lang),
-        lang=lang,
-        error=message,
-    )
-
-
-@bp.context_processor
-def editor_context() -> dict[str, Any]:
-    """Give editor templates the account and the staff menu's current page."""
-    return {"staff": current_staff(), "page": "translations"}
-
-
-@bp.app_template_filter("editor_time")
-def editor_time(moment: datetime | None) -> str:
-    """Show a moment as date, hours and minutes in the clinic's time zone."""
-    return (
-        moment.astimezone(editor_history.zone(current_app.config.get("TIMEZONE"))).strftime("%Y-%m-%d %H:%M")
-        if moment
-        else ""
-    )
-
-
-def store() -> Store:
-    """Return the app's live catalogs."""
-    return Store.for_app(current_app)
-
-
-def user() -> str:
-    """Return the signed-in staff member's name, for the history."""
-    staff = current_staff()
-    return staff.name if staff is not None else ""
-
-
-def language(lang: str) -> i18n.Language:
-    """Return a language that has a live catalog, or answer 404."""
-    if lang not in store().languages():
-        abort(404)
-    return i18n.describe(lang)
-
-
-def entry_labels(lang: str, target: i18n.Language) -> dict[str, str]:
-    """Words and values every entry form repeats, worked out once per page rather than once per entry."""
-    return {
-        "untranslated": _("Untranslated"),
-        "review": _("Needs review"),
-        "translated": _("Translated"),
-        "plural": _("Plural:"),
-        "note": _("Note for translators:"),
-        "appears": _("Appears in:"),
-        "translation": _("Translation into %(name)s", name=target.name),
-        "fuzzy": _("Needs review: the kiosk shows English until it is reviewed"),
-        "save": _("Save"),
-        "more": _("History and preview"),
-        "csrf": generate_csrf(),
-        "entries": url_for("editor.entries", lang=lang),
-    }
-
-
-def answer(template: str, status: int = 200, **context: Any) -> Response:
-    """Render a staff page."""
-    return make_response(render_template(template, **context), status)
+from kiosk.staff.guard import login_required
 
 
 @bp.get("/")
 @login_required("translator")
-def overview() -> Response:
+def overview() -> ResponseReturnValue:
     """Every language: how complete, how much to review, who edited it last, and whether the kiosk shows it."""
     shown, _known = editor_languages.offered(current_app)
     return answer(
@@ -159,7 +34,7 @@ def overview() -> Response:
 
 @bp.route("/add", methods=["GET", "POST"])
 @login_required("translator")
-def add_language() -> Response:
+def add_language() -> ResponseReturnValue:
     """Start a new language from Babel's list of locales."""
     choices = [(code, name) for code, name in editor_languages.addable() if code not in set(store().languages())]
     if request.method == "GET":
@@ -176,13 +51,13 @@ def add_language() -> Response:
             _("%(name)s was added. Translate it, then switch it on for the kiosk.", name=i18n.describe(code).name),
             "info",
         )
-        return redirect(url_for(".overview") + f"#language-{code}", code=303)  # type: ignore[return-value]
+        return redirect(url_for(".overview") + f"#language-{code}", code=303)
     return answer("editor/add.html", 422, title=_("Add a language"), choices=choices, error=error)
 
 
 @bp.post("/<lang>/settings")
 @login_required("translator")
-def choose(lang: str) -> Response:
+def choose(lang: str) -> ResponseReturnValue:
     """Switch a language on or off for the kiosk and set the completion it needs first."""
     described = language(lang)
     try:
@@ -207,7 +82,7 @@ def choose(lang: str) -> Response:
                 ),
                 "info",
             )
-    return redirect(url_for(".overview") + f"#language-{lang}", code=303)  # type: ignore[return-value]
+    return redirect(url_for(".overview") + f"#language-{lang}", code=303)
 
 
 def render_list(lang: str, result: editor.Saved | None = None, status: int = 200) -> Response:
@@ -233,7 +108,7 @@ def render_list(lang: str, result: editor.Saved | None = None, status: int = 200
 
 @bp.get("/<lang>/")
 @login_required("translator")
-def entries(lang: str) -> Response:
+def entries(lang: str) -> ResponseReturnValue:
     """The entry list, filtered and searched."""
     language(lang)
     return render_list(lang)
@@ -241,7 +116,7 @@ def entries(lang: str) -> Response:
 
 @bp.post("/<lang>/entries/<entry_id>")
 @login_required("translator")
-def save_entry(lang: str, entry_id: str) -> Response:
+def save_entry(lang: str, entry_id: str) -> ResponseReturnValue:
     """Save one entry: checked, then live on the kiosk's next page, or explained next to the field."""
     described = language(lang)
     result = editor.save(
@@ -258,6 +133,7 @@ def save_entry(lang: str, entry_id: str) -> Response:
     if result.entry is None:
         abort(404)
     status = 200 if result.saved else 409 if result.conflict_state is not None else 422
+    response: WerkzeugResponse
     if htmx_request.htmx:
         listing = editor.listing(store(), lang)
         response = answer(
@@ -277,7 +153,7 @@ def save_entry(lang: str, entry_id: str) -> Response:
         target = url_for(
             ".entries", lang=lang, filter=request.form.get("filter", "all"), q=request.form.get("q") or None
         )
-        response = redirect(f"{target}#entry-{entry_id}", code=303)  # type: ignore[assignment]
+        response = redirect(f"{target}#entry-{entry_id}", code=303)
     else:
         response = render_list(lang, result, status)
     response.vary.add("HX-Request")
@@ -294,7 +170,7 @@ def entry_or_404(lang: str, entry_id: str) -> editor.Entry:
 
 @bp.get("/<lang>/entries/<entry_id>")
 @login_required("translator")
-def entry(lang: str, entry_id: str) -> Response:
+def entry(lang: str, entry_id: str) -> ResponseReturnValue:
     """One entry on its own page: its form, where it appears, and its history to restore from."""
     described = language(lang)
     found = entry_or_404(lang, entry_id)
@@ -315,7 +191,7 @@ def entry(lang: str, entry_id: str) -> Response:
 
 @bp.post("/<lang>/entries/<entry_id>/restore")
 @login_required("translator")
-def restore(lang: str, entry_id: str) -> Response:
+def restore(lang: str, entry_id: str) -> ResponseReturnValue:
     """Put an entry back to what it said before one recorded change."""
     language(lang)
     result = editor.restore(store(), lang, request.form.get("change", ""), user())
@@ -327,16 +203,16 @@ def restore(lang: str, entry_id: str) -> Response:
             _("Nothing was restored: %(reasons)s", reasons=" ".join(reasons) or _("it already says that.")),
             "error" if reasons else "info",
         )
-    return redirect(url_for(".entry", lang=lang, entry_id=entry_id), code=303)  # type: ignore[return-value]
+    return redirect(url_for(".entry", lang=lang, entry_id=entry_id), code=303)
 
 
 @bp.get("/<lang>/entries/<entry_id>/preview")
 @login_required("translator")
-def preview(lang: str, entry_id: str) -> Response:
+def preview(lang: str, entry_id: str) -> ResponseReturnValue:
     """Open the kiosk page where a message appears, in this language, even if the kiosk hides the language."""
     described = language(lang)
     found = entry_or_404(lang, entry_id)
-    pages = editor_preview.pages_for(current_app._get_current_object(), found.sources)  # type: ignore[attr-defined]
+    pages = editor_preview.pages_for(found.sources, found.locations)
     if not pages:
         flash(
             _(
@@ -345,6 +221,6 @@ def preview(lang: str, entry_id: str) -> Response:
             ),
             "info",
         )
-        return redirect(url_for(".entry", lang=lang, entry_id=entry_id), code=303)  # type: ignore[return-value]
-    editor_preview.allow_preview(lang)
-    return redirect(f"/{described.tag}{pages[0]}", code=303)  # type: ignore[return-value]
+        return redirect(url_for(".entry", lang=lang, entry_id=entry_id), code=303)
+    allow_preview(lang)
+    return redirect(f"/{described.tag}{pages[0]}", code=303)

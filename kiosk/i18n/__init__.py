@@ -6,19 +6,9 @@ from pathlib import Path
 
 from flask import Flask
 
-from kiosk.i18n.languages import (
-    SOURCE_LANGUAGE,
-    Language,
-    current_language,
-    default_language,
-    describe,
-    languages,
-    load_languages,
-    match,
-    select_locale,
-    visit_language,
-)
+from kiosk.i18n.languages import SOURCE_LANGUAGE, Language, describe, load_languages, match
 from kiosk.i18n.messages import KioskBabel, SafeLazyString, gettext, lazy_gettext, ngettext, request_translations
+from kiosk.i18n.selection import current_language, default_language, languages, select_locale, visit_language
 
 __all__ = [
     "SOURCE_LANGUAGE",
@@ -54,5 +44,5 @@ def init_app(app: Flask, translations_dir: Path) -> None:
         offered[SOURCE_LANGUAGE] = describe(SOURCE_LANGUAGE)
     app.extensions["kiosk_languages"] = offered
     # Installed as plain callables: they do the newstyle formatting themselves, safely.
-    app.jinja_env.newstyle_gettext = True  # type: ignore[attr-defined]
+    app.jinja_env.extend(newstyle_gettext=True)
     app.jinja_env.globals.update(gettext=gettext, _=gettext, ngettext=ngettext)

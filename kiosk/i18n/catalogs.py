@@ -271,7 +271,7 @@ def check(root: Path, translations: Path) -> list[Problem]:
         path = po_path(translations, lang)
         try:
             catalog = read_catalog(path, lang)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - one unreadable catalog is a problem to list, not a crash
             problems.append(Problem(path, 0, "", f"cannot be read: {exc}"))
             continue
         if {m.id for m in catalog if m.id} != template_ids:

@@ -8,6 +8,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from kiosk.core.files import atomic_write
 from kiosk.core.paths import REPO_ROOT
 from kiosk.i18n import catalogs
 
@@ -23,7 +24,7 @@ def _translations() -> Path:
 def extract_command() -> None:
     """Write messages.pot from the code and templates."""
     template = catalogs.extract(REPO_ROOT)
-    catalogs.atomic_write(_translations() / "messages.pot", catalogs.po_bytes(template))
+    atomic_write(_translations() / "messages.pot", catalogs.po_bytes(template))
     click.echo(f"Extracted {len(template)} messages.")
 
 

@@ -1,4 +1,4 @@
-"""Languages: which ones the kiosk offers, how a request picks one, and catalogs that reload."""
+"""Languages: describing them from Babel's locale data, checking their catalogs, and matching tags."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from gettext import GNUTranslations
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
-from flask import current_app, g, session
 
 from kiosk.i18n.catalogs import read_catalog
 
@@ -96,30 +95,3 @@ def match(tag: str | None, languages: dict[str, Language]) -> Language | None:
         ):
             return language
     return None
-
-
-def languages() -> dict[str, Language]:
-    """Return the languages the running app offers, by tag; staff settings may change them while it runs."""
-    offer = current_app.extensions.get("kiosk_language_offer")
-    return offer() if offer is not None else current_app.extensions["kiosk_languages"]
-
-
-def default_language() -> Language:
-    """Return the configured default language, or the first usable one."""
-    offered = languages()
-    return match(current_app.config["DEFAULT_LANGUAGE"], offered) or next(iter(offered.values()))
-
-
-def visit_language() -> Language:
-    """Return the language chosen earlier in this visit, or the default."""
-    return match(session.get("lang"), languages()) or default_language()
-
-
-def current_language() -> Language:
-    """Return the language of the current request."""
-    return g.get("language") or visit_language()
-
-
-def select_locale() -> str:
-    """Tell Flask-Babel which catalog the current request uses."""
-    return current_language().code

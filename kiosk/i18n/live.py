@@ -19,6 +19,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog, Message
 from flask import Flask
 
+from kiosk.core.files import atomic_write
 from kiosk.i18n import catalogs
 
 LOCK = ".lock"
@@ -120,7 +121,7 @@ class Store:
 def locked(live: Path) -> Iterator[None]:
     """Hold the catalogs' lock, which every writer in every process takes."""
     live.mkdir(parents=True, exist_ok=True)
-    with open(live / LOCK, "a+b") as handle:
+    with (live / LOCK).open("a+b") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -228,7 +229,7 @@ def keep_copy(store: Store, lang: str, data: bytes) -> Path:
     folder = store.history / lang / "copies"
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
     path = folder / f"{stamp}.po"
-    catalogs.atomic_write(path, data)
+    atomic_write(path, data)
     for old in sorted(folder.glob("*.po"))[: -store.keep_copies]:
         old.unlink(missing_ok=True)
     return path
@@ -255,7 +256,7 @@ def commit(store: Store, lang: str, catalog: Catalog, translator: str) -> Snapsh
         raise CatalogRejected(problems)
     po, mo = store.po(lang), store.mo(lang)
     before = mo.stat().st_mtime_ns if mo.exists() else None
-    catalogs.atomic_write(po, data)
+    atomic_write(po, data)
     keep_copy(store, lang, data)
     leftover = catalogs.compile_catalog(po, lang)
     if leftover:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from flask import g
@@ -27,13 +28,13 @@ class ReloadingDomain(Domain):
         stamp = []
         for directory in self.translation_directories:
             try:
-                entries = sorted(entry.path for entry in os.scandir(directory) if entry.is_dir())
+                folders = sorted(entry.path for entry in os.scandir(directory) if entry.is_dir())
             except FileNotFoundError:
                 continue
-            for folder in entries:
-                mo_path = os.path.join(folder, "LC_MESSAGES", f"{self.domain[0]}.mo")
+            for folder in folders:
+                mo_path = Path(folder, "LC_MESSAGES", f"{self.domain[0]}.mo")
                 try:
-                    stamp.append((mo_path, os.stat(mo_path).st_mtime_ns))
+                    stamp.append((str(mo_path), mo_path.stat().st_mtime_ns))
                 except FileNotFoundError:
                     continue
         return tuple(stamp)
@@ -47,7 +48,8 @@ class ReloadingDomain(Domain):
             if stamp != self._stamp:
                 self.cache.clear()
                 self._stamp = stamp
-        return self.cache
+        cache: dict[Any, Any] = self.cache
+        return cache
 
 
 class KioskBabel(Babel):
@@ -59,14 +61,16 @@ class KioskBabel(Babel):
         return ReloadingDomain(domain=self.domain)
 
 
-def _format(translated: str, source: str, variables: dict[str, Any]) -> Markup:
-    """Format a translation as escaped markup, falling back to the source if the translation is broken."""
+def _format(translated: str, source: str, variables: dict[str, Any]) -> str:
+    """Format a translation as plain text, falling back to the source if the translation is broken."""
+    # Plain text, never Markup: it is escaped once, where a template or tojson writes it out. Escaping
+    # here as well showed a translator's apostrophe as "&#39;" wherever text went through JSON.
     try:
-        return escape(translated) % variables
+        return translated % variables
     except (KeyError, ValueError, TypeError, IndexError) as exc:
         # A staff member's typo must not take the page down: show English for this one message.
         log.warning("Broken translation %r of %r: %s", translated, source, exc)
-        return escape(source) % variables
+        return source % variables
 
 
 def request_translations() -> Any:
@@ -79,12 +83,12 @@ def request_translations() -> Any:
     return translations
 
 
-def gettext(string: str, **variables: Any) -> Markup:
-    """Translate and format a message as escaped markup; a broken translation falls back to English."""
+def gettext(string: str, **variables: Any) -> str:
+    """Translate and format a message as plain text; a broken translation falls back to English."""
     return _format(request_translations().ugettext(string), string, variables)
 
 
-def ngettext(singular: str, plural: str, num: int, **variables: Any) -> Markup:
+def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
     """Translate and format a plural message; num fills %(num)d, as in Jinja's newstyle gettext."""
     variables.setdefault("num", num)
     source = singular if num == 1 else plural
@@ -96,6 +100,11 @@ class SafeLazyString(LazyString):
 
     def __html__(self) -> Markup:
         return escape(str(self))
+
+    @property
+    def message_id(self) -> str:
+        """The English message this translates."""
+        return str(self._args[0])
 
 
 def lazy_gettext(string: str) -> SafeLazyString:

@@ -9,6 +9,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from flask import Flask
 
+from kiosk.core.files import atomic_write
 from kiosk.i18n import catalogs
 from kiosk.i18n.live import Store, locked, parse, state_of, syntax_error
 
@@ -43,7 +44,7 @@ def _sync_template(store: Store) -> bool:
     data = (store.source / f"{catalogs.DOMAIN}.pot").read_bytes()
     if store.template.exists() and store.template.read_bytes() == data:
         return False
-    catalogs.atomic_write(store.template, data)
+    atomic_write(store.template, data)
     return True
 
 
@@ -54,18 +55,18 @@ def _sync_language(store: Store, lang: str) -> None:
     data = source_po.read_bytes()
     base_path = store.live / UPSTREAM / f"{lang}.po"
     if not store.po(lang).exists():
-        catalogs.atomic_write(store.po(lang), data)
+        atomic_write(store.po(lang), data)
         source_mo = source_po.with_suffix(".mo")
         if source_mo.exists() and source_mo.stat().st_mtime_ns >= source_po.stat().st_mtime_ns:
-            catalogs.atomic_write(store.mo(lang), source_mo.read_bytes())
-        catalogs.atomic_write(base_path, data)
+            atomic_write(store.mo(lang), source_mo.read_bytes())
+        atomic_write(base_path, data)
         return
     if base_path.exists() and base_path.read_bytes() == data:
         return
     base = parse(base_path.read_bytes(), lang) if base_path.exists() else None
     merged = merge(base, parse(store.po(lang).read_bytes(), lang), parse(data, lang))
-    catalogs.atomic_write(store.po(lang), catalogs.po_bytes(merged))
-    catalogs.atomic_write(base_path, data)
+    atomic_write(store.po(lang), catalogs.po_bytes(merged))
+    atomic_write(base_path, data)
     log.info("Merged the repo's %s catalog into the live copy, keeping staff edits.", lang)
 
 
@@ -83,7 +84,7 @@ def _update_staff_languages(store: Store) -> None:
             log.exception("Could not bring the live %s catalog up to date with the new template.", lang)
             continue
         catalog.update(template, update_header_comment=False)
-        catalogs.atomic_write(store.po(lang), catalogs.po_bytes(catalog))
+        atomic_write(store.po(lang), catalogs.po_bytes(catalog))
 
 
 def _remove_stale_temps(live: Path) -> None:

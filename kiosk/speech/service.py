@@ -232,7 +232,8 @@ class SpeechService:
 
 def service() -> SpeechService:
     """Return the running app's speech service."""
-    return current_app.extensions["kiosk_speech"]
+    speech: SpeechService = current_app.extensions["kiosk_speech"]
+    return speech
 
 
 def init_app(app: Flask) -> None:

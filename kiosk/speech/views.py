@@ -6,14 +6,16 @@ import io
 from typing import Any
 
 from flask import Blueprint, Response, abort, g, jsonify, send_file, url_for
-from flask_babel import lazy_gettext as _l
+from flask.typing import ResponseReturnValue
 
 from kiosk import i18n
+from kiosk.i18n import lazy_gettext as _l
 from kiosk.speech.service import MIMETYPE, SpeechUnavailable, service
 from kiosk.speech.text import page_sentences, segments, speakable
 from kiosk.visitor import content
+from kiosk.visitor.language_urls import language_prefixed
 
-bp = Blueprint("listen", __name__, url_prefix="/<lang>/listen")
+bp = language_prefixed(Blueprint("listen", __name__, url_prefix="/<lang>/listen"), exact=True)
 
 # TRANSLATORS: Shown instead of the Listen button in a language the kiosk has no voice for.
 NO_VOICE = _l("Reading aloud is not available in this language.")
@@ -21,21 +23,6 @@ NO_VOICE = _l("Reading aloud is not available in this language.")
 UNAVAILABLE = _l("Reading aloud is not working right now. Please ask at the front desk.")
 # TRANSLATORS: Shown when the page changed (a translation was edited) while it was being read.
 CHANGED = _l("This page has changed. Please tap Listen again.")
-
-
-@bp.url_defaults
-def add_language(endpoint: str, values: dict[str, Any]) -> None:
-    """Keep the visitor's language in every link."""
-    values.setdefault("lang", i18n.current_language().tag)
-
-
-@bp.url_value_preprocessor
-def pull_language(endpoint: str | None, values: dict[str, Any] | None) -> None:
-    """Set the request's language from the URL prefix; audio URLs are exact, so a bad tag is a 404."""
-    language = i18n.languages().get((values or {}).pop("lang", ""))
-    if language is None:
-        abort(404)
-    g.language = language
 
 
 def _sentence_audio(page: content.Topic, code: str) -> list[dict[str, Any]]:
@@ -46,7 +33,7 @@ def _sentence_audio(page: content.Topic, code: str) -> list[dict[str, Any]]:
         return []
     # The addresses follow only the text and the voice, so each loaded catalog keeps its own list:
     # an edited translation reloads the catalog, and with it the addresses.
-    cache = i18n.request_translations().__dict__.setdefault("kiosk_sentence_audio", {})
+    cache: dict[str, list[dict[str, Any]]] = i18n.request_translations().__dict__.setdefault("kiosk_sentence_audio", {})
     if page.slug not in cache:
         cache[page.slug] = [
             {
@@ -90,7 +77,7 @@ def _error(message: str, status: int) -> Response:
 
 
 @bp.get("/<slug>")
-def sentences(slug: str) -> Response:
+def sentences(slug: str) -> ResponseReturnValue:
     """List a page's sentences and their audio addresses, as JSON."""
     page = content.topic(slug)
     if page is None:
@@ -99,7 +86,7 @@ def sentences(slug: str) -> Response:
 
 
 @bp.get("/<slug>/<int:index>-<token>.mp3")
-def audio(slug: str, index: int, token: str) -> Response:
+def audio(slug: str, index: int, token: str) -> ResponseReturnValue:
     """Serve one sentence's audio, rendering it first if the cache does not have it yet."""
     page = content.topic(slug)
     if page is None:

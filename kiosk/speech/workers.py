@@ -153,7 +153,8 @@ class Worker:
                 raise WorkerCrashed(f"the worker exited (status {self.process.poll()})")
             self._buffer += chunk
         line, self._buffer = self._buffer.split(b"\n", 1)
-        return json.loads(line)
+        message: dict[str, Any] = json.loads(line)
+        return message
 
     def request(self, job: dict[str, Any], timeout: float) -> dict[str, Any]:
         """Send one job and wait for its answer."""
@@ -171,10 +172,8 @@ class Worker:
         if self._killed:
             return
         self._killed = True
-        try:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
         self.process.wait()
         for pipe in (self.process.stdin, self.process.stdout):
             if pipe is not None:

@@ -149,7 +149,7 @@ def lockout_for(failures: int, max_failures: int, base: timedelta) -> timedelta 
     """Return how long an account is locked after this many failures in a row, doubling each time."""
     if failures < max_failures:
         return None
-    return min(base * 2 ** min(failures - max_failures, 16), LOCKOUT_CAP)
+    return min(base * (1 << min(failures - max_failures, 16)), LOCKOUT_CAP)
 
 
 def authenticate(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 import click
-from flask import Flask, current_app
+from flask import current_app
 from flask.cli import with_appcontext
 
 from kiosk.core import db
@@ -13,11 +13,6 @@ from kiosk.core.models import Permission, utcnow
 from kiosk.staff import accounts
 
 ROLE = click.Choice(sorted(str(permission) for permission in Permission))
-
-
-def _app() -> Flask:
-    """Return the app the command runs in."""
-    return current_app._get_current_object()  # type: ignore[attr-defined]
 
 
 def read_password(prompt: str) -> str:
@@ -45,7 +40,7 @@ def add_command(name: str, roles: tuple[str, ...]) -> None:
     try:
         accounts.check_name(name)
         password = read_password("Password")
-        with db.session_scope(_app()) as session:
+        with db.session_scope(current_app) as session:
             staff = accounts.add(session, name, password, roles or [Permission.FRONT_DESK])
             click.echo(f"Added {staff.name} ({', '.join(sorted(staff.permissions))}).")
     except accounts.AccountError as error:
@@ -58,7 +53,7 @@ def add_command(name: str, roles: tuple[str, ...]) -> None:
 def passwd_command(name: str) -> None:
     """Set a new password; the account is logged out everywhere."""
     try:
-        with db.session_scope(_app()) as session:
+        with db.session_scope(current_app) as session:
             if accounts.find(session, name) is None:
                 raise accounts.AccountError(f"There is no staff account called {name!r}.")
             accounts.set_password(session, name, read_password("New password"))
@@ -74,7 +69,7 @@ def passwd_command(name: str) -> None:
 def roles_command(name: str, roles: tuple[str, ...]) -> None:
     """Replace an account's permissions."""
     try:
-        with db.session_scope(_app()) as session:
+        with db.session_scope(current_app) as session:
             staff = accounts.set_permissions(session, name, roles)
             click.echo(f"{staff.name} now has: {', '.join(sorted(staff.permissions))}.")
     except accounts.AccountError as error:
@@ -87,7 +82,7 @@ def roles_command(name: str, roles: tuple[str, ...]) -> None:
 def remove_command(name: str) -> None:
     """Remove an account; the requests it handled keep its name in their history."""
     try:
-        with db.session_scope(_app()) as session:
+        with db.session_scope(current_app) as session:
             accounts.remove(session, name)
             click.echo(f"Removed {accounts.normalise_name(name)}.")
     except accounts.AccountError as error:
@@ -99,7 +94,7 @@ def remove_command(name: str) -> None:
 def list_command() -> None:
     """List the accounts and their permissions."""
     now = utcnow()
-    with db.session_scope(_app()) as session:
+    with db.session_scope(current_app) as session:
         for staff in accounts.all_accounts(session):
             locked = " (locked)" if staff.locked_until and staff.locked_until > now else ""
             click.echo(f"{staff.name}\t{', '.join(sorted(staff.permissions))}{locked}")

@@ -5,34 +5,34 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, current_app, flash, make_response, redirect, render_template, request, url_for
-from flask_wtf.csrf import CSRFError
+from flask.typing import ResponseReturnValue
 from htmx_flask import request as htmx_request
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from kiosk.core import db
+from kiosk.core.clock import local_day, zone_of
 from kiosk.core.models import Status, Ticket, utcnow
-from kiosk.i18n import gettext as _
-from kiosk.i18n import ngettext
-from kiosk.staff import login as auth
-from kiosk.staff.login import current_staff, login_required
+from kiosk.i18n import gettext as _, ngettext
+from kiosk.staff.guard import current_staff, login_required
 from kiosk.talk import tickets
-from kiosk.talk.views import REASONS, WHENS
+from kiosk.talk.labels import REASONS, WHENS
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
-bp.register_error_handler(CSRFError, auth.csrf_failed)
 
 TOKEN_RENEWAL_SECONDS = 20 * 60
 
 
 def _zone() -> tzinfo | None:
     """Return the clinic's time zone."""
-    return tickets.zone_of(current_app.config["TIMEZONE"])
+    return zone_of(current_app.config["TIMEZONE"])
 
 
 def _escalate_after() -> timedelta:
@@ -75,22 +75,31 @@ def staff_context() -> dict[str, Any]:
     return {"staff": current_staff(), "reasons": REASONS, "whens": WHENS, "status_label": status_label}
 
 
+@dataclass(frozen=True)
+class Row:
+    """One open request on the dashboard, with whether it waits too long and for how long."""
+
+    ticket: Ticket
+    late: bool
+    waited: timedelta
+
+
 def _panel() -> dict[str, Any]:
     """Return what the open requests panel shows, with a stamp that changes whenever that does."""
     now = utcnow()
     after = _escalate_after()
     rows = [
-        {"ticket": ticket, "late": tickets.is_escalated(ticket, now, after), "waited": tickets.waited(ticket, now)}
+        Row(ticket, tickets.is_escalated(ticket, now, after), tickets.waited(ticket, now))
         for ticket in tickets.open_tickets(db.get_session())
     ]
     shown = "|".join(
-        f"{row['ticket'].id}:{row['ticket'].status}:{row['late']}:{int(row['waited'].total_seconds() // 60)}"
-        for row in rows
+        f"{row.ticket.id}:{row.ticket.status}:{row.late}:{int(row.waited.total_seconds() // 60)}" for row in rows
     )
     # The account and a 20-minute tick are part of it, so the forms' CSRF tokens (valid for an hour) are
     # renewed while the screen stays open all day.
     tick = int(time.time() // TOKEN_RENEWAL_SECONDS)
-    stamp = hashlib.sha256(f"{shown}|{current_staff().id}|{tick}".encode()).hexdigest()[:16]  # type: ignore[union-attr]
+    staff = current_staff()
+    stamp = hashlib.sha256(f"{shown}|{staff.id if staff else ''}|{tick}".encode()).hexdigest()[:16]
     return {"rows": rows, "stamp": stamp}
 
 
@@ -106,7 +115,7 @@ def _open_requests(notice: str | None = None, kind: str = "info", status: int = 
 
 @bp.get("/")
 @login_required("front_desk")
-def dashboard() -> Response:
+def dashboard() -> ResponseReturnValue:
     """The front-desk screen."""
     return make_response(
         render_template("staff/dashboard.html", title=_("Open requests"), page="dashboard", **_panel())
@@ -115,14 +124,14 @@ def dashboard() -> Response:
 
 @bp.get("/requests")
 @login_required("front_desk")
-def requests() -> Response:
+def requests() -> ResponseReturnValue:
     """The open requests panel that the dashboard polls."""
     return _open_requests()
 
 
 @bp.post("/requests/<int:ticket_id>/<any(acknowledge, done, no_show):action>")
 @login_required("front_desk")
-def act(ticket_id: int, action: str) -> Response:
+def act(ticket_id: int, action: str) -> ResponseReturnValue:
     """Acknowledge, finish or mark a no-show; if someone else was quicker, say so and change nothing."""
     staff = current_staff()
     status, kind = 200, "info"
@@ -148,11 +157,12 @@ def act(ticket_id: int, action: str) -> Response:
         if htmx_request.htmx:
             # Not swapped (a 5xx): the page shows its "could not reach the server" banner and keeps polling.
             return make_response(str(message), status)
+    response: WerkzeugResponse
     if htmx_request.htmx:
         response = _open_requests(str(message), kind, status)
     else:
         flash(str(message), kind)
-        response = redirect(url_for(".dashboard"), code=303)  # type: ignore[assignment]
+        response = redirect(url_for(".dashboard"), code=303)
     response.vary.add("HX-Request")
     return response
 
@@ -161,7 +171,7 @@ def _requested_day() -> date | None:
     """Return the day asked for in ?day=YYYY-MM-DD, today when absent, None when unreadable."""
     raw = request.args.get("day")
     if not raw:
-        return tickets.local_day(utcnow(), _zone())
+        return local_day(utcnow(), _zone())
     try:
         return date.fromisoformat(raw)
     except ValueError:
@@ -170,7 +180,7 @@ def _requested_day() -> date | None:
 
 @bp.get("/history")
 @login_required("front_desk")
-def history() -> Response:
+def history() -> ResponseReturnValue:
     """Every request of a day (today by default), with counts."""
     day = _requested_day()
     if day is None:
@@ -192,7 +202,7 @@ def history() -> Response:
 
 @bp.get("/history.csv")
 @login_required("front_desk")
-def export() -> Response:
+def export() -> ResponseReturnValue:
     """Download a day's requests as CSV."""
     day = _requested_day()
     if day is None:

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import datetime
 
 import click
-from flask import Flask, current_app
+from flask import current_app
 from flask.cli import with_appcontext
 
 from kiosk.core import db
+from kiosk.core.clock import local_day, zone_of
 from kiosk.core.models import utcnow
 from kiosk.talk import retention, tickets
-
-
-def _app() -> Flask:
-    """Return the app the command runs in."""
-    return current_app._get_current_object()  # type: ignore[attr-defined]
 
 
 @click.group("tickets")
@@ -27,15 +23,15 @@ def tickets_group() -> None:
 @with_appcontext
 def purge_command() -> None:
     """Erase first names older than the retention period now (the server also does this on a timer)."""
-    click.echo(f"Erased {retention.purge(_app())} first names.")
+    click.echo(f"Erased {retention.purge(current_app)} first names.")
 
 
 @tickets_group.command("export")
 @click.option("--day", type=click.DateTime(["%Y-%m-%d"]), help="The day, as YYYY-MM-DD. Default: today.")
 @with_appcontext
-def export_command(day: date | None) -> None:
+def export_command(day: datetime | None) -> None:
     """Print a day's requests as CSV."""
-    zone = tickets.zone_of(_app().config["TIMEZONE"])
-    wanted = day.date() if day is not None else tickets.local_day(utcnow(), zone)  # type: ignore[attr-defined]
-    with db.session_scope(_app()) as session:
+    zone = zone_of(current_app.config["TIMEZONE"])
+    wanted = day.date() if day is not None else local_day(utcnow(), zone)
+    with db.session_scope(current_app) as session:
         click.echo(tickets.to_csv(tickets.tickets_of_day(session, wanted), zone), nl=False)

@@ -9,6 +9,7 @@ from datetime import timedelta
 from flask import Flask
 
 from kiosk.core import db
+from kiosk.core.clock import zone_of
 from kiosk.talk import tickets
 
 log = logging.getLogger(__name__)
@@ -21,7 +22,7 @@ def purge(app: Flask) -> int:
         return tickets.purge_first_names(
             session,
             retention=timedelta(seconds=float(seconds)) if seconds is not None else None,
-            zone=tickets.zone_of(app.config["TIMEZONE"]),
+            zone=zone_of(app.config["TIMEZONE"]),
         )
 
 

@@ -6,12 +6,13 @@ import csv
 import io
 import unicodedata
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, time, timedelta, tzinfo
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta, tzinfo
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from kiosk.core.clock import local_day, start_of_day
 from kiosk.core.models import (
     FIRST_NAME_MAX,
     OPEN_STATUSES,
@@ -54,22 +55,6 @@ class TicketConflict(Exception):
         self.action = action
 
 
-def zone_of(name: str | None) -> tzinfo | None:
-    """Return the clinic's time zone from its name, or None for the server's own."""
-    return ZoneInfo(name) if name else None
-
-
-def local_day(moment: datetime, zone: tzinfo | None) -> date:
-    """Return the clinic's calendar day at moment."""
-    return moment.astimezone(zone).date()
-
-
-def start_of_day(day: date, zone: tzinfo | None) -> datetime:
-    """Return the moment the clinic's day begins."""
-    naive = datetime.combine(day, time())
-    return naive.replace(tzinfo=zone) if zone else naive.astimezone()
-
-
 def clean_first_name(raw: str | None) -> str | None:
     """Return the name as stored: control characters removed, spaces tidied, at most FIRST_NAME_MAX letters."""
     if raw is None:
@@ -78,6 +63,11 @@ def clean_first_name(raw: str | None) -> str | None:
     # Control and formatting characters (Cc, Cf, Cs, Co, Cn) have no place in a name and can garble a screen.
     text = "".join(ch if not unicodedata.category(ch).startswith("C") else " " for ch in text)
     return " ".join(text.split())[:FIRST_NAME_MAX].rstrip() or None
+
+
+def updated_rows(session: Session, statement: sa.Update) -> int:
+    """Run an UPDATE inside the caller's transaction and return how many rows it changed."""
+    return cast(sa.CursorResult[Any], session.execute(statement)).rowcount
 
 
 def open_for_visit(session: Session, visit: str) -> Ticket | None:
@@ -93,8 +83,8 @@ def latest_for_visit(session: Session, visit: str) -> Ticket | None:
 def _next_number(session: Session, day: date) -> int:
     """Take the next ticket number of day, inside the caller's transaction."""
     # The UPDATE locks the counter (the whole file on SQLite), so two kiosks never get one number.
-    bumped = session.execute(sa.update(DayCounter).where(DayCounter.day == day).values(last=DayCounter.last + 1))
-    if bumped.rowcount == 0:  # type: ignore[attr-defined]
+    bumped = updated_rows(session, sa.update(DayCounter).where(DayCounter.day == day).values(last=DayCounter.last + 1))
+    if bumped == 0:
         session.add(DayCounter(day=day, last=1))
         session.flush()
         return 1
@@ -174,10 +164,10 @@ def act(
     owner = [Ticket.visit == visit] if visit is not None else []
     for source in sources:
         # The WHERE on status makes the check and the change one step, whatever else runs at the same time.
-        changed = session.execute(
-            sa.update(Ticket).where(Ticket.id == ticket_id, Ticket.status == source, *owner).values(**values)
+        changed = updated_rows(
+            session, sa.update(Ticket).where(Ticket.id == ticket_id, Ticket.status == source, *owner).values(**values)
         )
-        if changed.rowcount == 1:  # type: ignore[attr-defined]
+        if changed == 1:
             session.add(
                 TicketEvent(
                     ticket_id=ticket_id,
@@ -235,13 +225,14 @@ def purge_first_names(
     """Erase first names older than the retention period (default: given before today) and return how many."""
     moment = now or utcnow()
     cutoff = moment - retention if retention is not None else start_of_day(local_day(moment, zone), zone)
-    purged = session.execute(
+    purged = updated_rows(
+        session,
         sa.update(Ticket)
         .where(Ticket.first_name.is_not(None), Ticket.created_at < cutoff)
-        .values(first_name=None, name_purged_at=moment)
+        .values(first_name=None, name_purged_at=moment),
     )
     session.commit()
-    return int(purged.rowcount)  # type: ignore[attr-defined]
+    return purged
 
 
 def _cell(value: object) -> str:

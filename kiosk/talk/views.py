@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import secrets
@@ -10,30 +11,23 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, current_app, make_response, redirect, render_template, request, session, url_for
-from flask_wtf.csrf import CSRFError
+from flask.typing import ResponseReturnValue
 
 from kiosk import i18n
 from kiosk.core import db
-from kiosk.core.models import Reason, Status, Ticket, When, utcnow
+from kiosk.core.clock import zone_of
+from kiosk.core.models import Reason, Ticket, When, utcnow
 from kiosk.core.partials import render_screen
 from kiosk.i18n import gettext as _
-from kiosk.i18n import lazy_gettext as _l
 from kiosk.talk import keyboard, tickets
-from kiosk.visitor import views as visitor
+from kiosk.talk.labels import REASONS, WHENS, talk_status_label
+from kiosk.visitor.language_urls import language_prefixed
 
 log = logging.getLogger(__name__)
 
-bp = Blueprint("talk", __name__, url_prefix="/<lang>/talk-to-staff")
-bp.url_defaults(visitor.add_language)
-bp.url_value_preprocessor(visitor.pull_language)
-bp.before_request(visitor.canonical_language)
+bp = language_prefixed(Blueprint("talk", __name__, url_prefix="/<lang>/talk-to-staff"))
+bp.add_app_template_global(talk_status_label, "talk_status_label")
 
-REASONS = {
-    Reason.BOOK: _l("Book a massage for sciatica"),
-    Reason.QUESTION: _l("Ask a question"),
-    Reason.OTHER: _l("Something else"),
-}
-WHENS = {When.TODAY: _l("Today"), When.ANOTHER_DAY: _l("Another day")}
 VISIT_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
@@ -77,36 +71,29 @@ def _sorry(message: str, status: int) -> Response:
     return _screen("talk/_sorry.html", status=status, message=message, back_url=url_for(".start"))
 
 
-@bp.errorhandler(CSRFError)
-def form_expired(error: CSRFError) -> Response:
-    """Explain that an old or foreign form sent nothing."""
-    log.warning("Visitor form refused on %s: %s", request.path, error.description)
-    return _sorry(_("This screen was open too long, so nothing was sent. Please try again."), 400)
-
-
 @bp.get("")
-def start() -> Response:
+def start() -> ResponseReturnValue:
     """Ask what the visitor wants, or show their ticket if they already have one."""
     if tickets.open_for_visit(db.get_session(), visit_token()) is not None:
-        return redirect(url_for(".ticket"))  # type: ignore[return-value]
+        return redirect(url_for(".ticket"))
     return _screen("talk/_reason.html", reasons=REASONS, back_url=url_for("visitor.menu"))
 
 
 @bp.get("/when")
-def when() -> Response:
+def when() -> ResponseReturnValue:
     """Ask when they would like the massage."""
     reason = _choice(request.args.get("reason"), Reason)
     if reason is None:
-        return redirect(url_for(".start"))  # type: ignore[return-value]
+        return redirect(url_for(".start"))
     return _screen("talk/_when.html", reason=reason, whens=WHENS, back_url=url_for(".start"))
 
 
 @bp.route("/name", methods=["GET", "POST"])
-def name() -> Response:
+def name() -> ResponseReturnValue:
     """Offer the on-screen keyboard for a first name; without JavaScript each key press comes here."""
     reason = _choice(request.values.get("reason"), Reason)
     if reason is None:
-        return redirect(url_for(".start"))  # type: ignore[return-value]
+        return redirect(url_for(".start"))
     wanted = _choice(request.values.get("when"), When)
     typed = keyboard.tidy(request.form.get("first_name"))
     if request.form.get("key"):
@@ -126,7 +113,7 @@ def name() -> Response:
 
 
 @bp.post("")
-def create() -> Response:
+def create() -> ResponseReturnValue:
     """Send the request to the front desk, then show the ticket; a repeat tap shows the same ticket."""
     first_name = None if request.form.get("skip_name") else request.form.get("first_name")
     try:
@@ -137,7 +124,7 @@ def create() -> Response:
             reason=request.form.get("reason", ""),
             when=request.form.get("when") or None,
             first_name=first_name,
-            zone=tickets.zone_of(current_app.config["TIMEZONE"]),
+            zone=zone_of(current_app.config["TIMEZONE"]),
         )
     except tickets.TicketError:
         return _sorry(_("Something was missing from your request. Please start again."), 400)
@@ -145,15 +132,15 @@ def create() -> Response:
         log.exception("Could not store a visitor request")
         return _sorry(_("Sorry, your request could not be sent. Please try again, or go to the front desk."), 503)
     # Only now, with the request committed, does the visitor see a number.
-    return redirect(url_for(".ticket"), code=303)  # type: ignore[return-value]
+    return redirect(url_for(".ticket"), code=303)
 
 
 @bp.get("/ticket")
-def ticket() -> Response:
+def ticket() -> ResponseReturnValue:
     """Show the visitor's ticket number and its live status."""
     current = tickets.latest_for_visit(db.get_session(), visit_token())
     if current is None:
-        return redirect(url_for(".start"))  # type: ignore[return-value]
+        return redirect(url_for(".start"))
     return _screen(
         "talk/_ticket.html",
         ticket=current,
@@ -166,7 +153,7 @@ def ticket() -> Response:
 
 
 @bp.get("/ticket/status")
-def status() -> Response:
+def status() -> ResponseReturnValue:
     """Return the ticket's status for the kiosk to poll; 204 when nothing changed since `seen`."""
     try:
         current = tickets.latest_for_visit(db.get_session(), visit_token())
@@ -180,36 +167,17 @@ def status() -> Response:
 
 
 @bp.route("/ticket/cancel", methods=["GET", "POST"])
-def cancel() -> Response:
+def cancel() -> ResponseReturnValue:
     """Ask whether to cancel the request, and cancel it on a yes."""
     current = tickets.open_for_visit(db.get_session(), visit_token())
     if current is None:
-        return redirect(url_for(".ticket"))  # type: ignore[return-value]
+        return redirect(url_for(".ticket"))
     if request.method == "GET":
         return _screen("talk/_cancel.html", ticket=current, back_url=url_for(".ticket"))
-    try:
+    # Staff may have closed it a moment earlier; the ticket screen then says how it ended.
+    with contextlib.suppress(tickets.TicketConflict, tickets.TicketNotFound):
         tickets.act(db.get_session(), current.id, "cancel", visit=visit_token())
-    except (tickets.TicketConflict, tickets.TicketNotFound):
-        pass  # Staff closed it a moment earlier; the ticket screen says how it ended.
-    return redirect(url_for(".ticket"), code=303)  # type: ignore[return-value]
-
-
-@bp.app_template_global()
-def talk_status_label(state: str) -> str:
-    """Return the kiosk's words for a request's state."""
-    labels = {
-        str(Status.WAITING): _("Please wait here. A staff member will come to you soon."),
-        "late": _(
-            "We are sorry: no one has answered yet. We have alerted the front desk again. "
-            "Please wait a little longer, or go to the front desk."
-        ),
-        str(Status.ACKNOWLEDGED): _("A staff member is on the way."),
-        str(Status.DONE): _("Done. Thank you!"),
-        str(Status.NO_SHOW): _("We could not find you. If you still need help, please ask again."),
-        str(Status.CANCELLED): _("Your request is cancelled."),
-        "gone": _("This request has ended."),
-    }
-    return labels.get(state, labels["gone"])
+    return redirect(url_for(".ticket"), code=303)
 
 
 @bp.app_template_filter("key_label")

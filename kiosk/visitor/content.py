@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from kiosk.i18n import SafeLazyString as LazyString
-from kiosk.i18n import lazy_gettext as _l
+from kiosk.i18n import SafeLazyString as LazyString, lazy_gettext as _l
 
 
 @dataclass(frozen=True)

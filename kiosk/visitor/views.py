@@ -2,46 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import Blueprint, Response, abort, g, redirect, request, session, url_for
+from flask import Blueprint, abort, url_for
+from flask.typing import ResponseReturnValue
 
 from kiosk import i18n
 from kiosk.core.partials import render_screen
 from kiosk.i18n import gettext as _
 from kiosk.visitor import content
+from kiosk.visitor.language_urls import language_prefixed
 
-bp = Blueprint("visitor", __name__, url_prefix="/<lang>")
-
-
-@bp.url_defaults
-def add_language(endpoint: str, values: dict[str, Any]) -> None:
-    """Keep the visitor's language in every link."""
-    values.setdefault("lang", i18n.current_language().tag)
-
-
-@bp.url_value_preprocessor
-def pull_language(endpoint: str | None, values: dict[str, Any] | None) -> None:
-    """Set the request's language from the URL prefix."""
-    tag = (values or {}).pop("lang", None)
-    g.url_language_tag = tag
-    g.language = i18n.match(tag, i18n.languages())
-
-
-@bp.before_request
-def canonical_language() -> Response | None:
-    """Send an unknown or oddly spelled language prefix to the right address."""
-    language = g.language
-    if language is None or g.url_language_tag != language.tag:
-        language = language or i18n.visit_language()
-        rest = request.path.split("/", 2)[2] if request.path.count("/") >= 2 else ""
-        return redirect(f"/{language.tag}/{rest}")  # type: ignore[return-value]
-    session["lang"] = language.tag
-    return None
+bp = language_prefixed(Blueprint("visitor", __name__, url_prefix="/<lang>"))
 
 
 @bp.get("/")
-def home() -> Response:
+def home() -> ResponseReturnValue:
     """The welcome screen with the language picker."""
     return render_screen(
         "visitor/_home.html",
@@ -52,7 +26,7 @@ def home() -> Response:
 
 
 @bp.get("/topics")
-def menu() -> Response:
+def menu() -> ResponseReturnValue:
     """The menu of topics."""
     return render_screen(
         "visitor/_menu.html",
@@ -64,7 +38,7 @@ def menu() -> Response:
 
 
 @bp.get("/topics/<slug>")
-def topic(slug: str) -> Response:
+def topic(slug: str) -> ResponseReturnValue:
     """One sciatica page."""
     page = content.topic(slug)
     if page is None:

@@ -1,0 +1,128 @@
+"""The translation editor's blueprint, shared by its view modules: its error pages, context and helpers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint, Response, abort, current_app, make_response, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_wtf.csrf import generate_csrf
+
+from kiosk import i18n
+from kiosk.core.clock import zone_of
+from kiosk.editor import upload as editor_upload
+from kiosk.i18n import gettext as _
+from kiosk.i18n.live import CatalogUnreadable, Store
+from kiosk.staff.guard import current_staff
+
+PREVIEW_KEY = "translation_preview"  # languages this browser may preview before the kiosk shows them
+
+bp = Blueprint("editor", __name__, url_prefix="/staff/translations")
+
+
+@bp.app_errorhandler(CatalogUnreadable)
+def unreadable(error: CatalogUnreadable) -> ResponseReturnValue:
+    """Explain a catalog damaged on disk instead of failing; the kiosk keeps its last good compiled copy."""
+    return answer(
+        "staff/error.html",
+        500,
+        title=_("Nothing was changed"),
+        message=_(
+            "The %(lang)s catalog on disk cannot be read (%(reason)s). The kiosk keeps showing the last good version. "
+            "Put back a good copy from the history folder in the data directory, or ask whoever edited the file.",
+            lang=error.lang,
+            reason=error.reason[:200],
+        ),
+    )
+
+
+@bp.errorhandler(413)
+def too_big(_error: Exception) -> ResponseReturnValue:
+    """Refuse a request body over the app's limit, before it is read, in plain words."""
+    limit = int(current_app.config.get("EDITOR_MAX_UPLOAD_BYTES", editor_upload.MAX_BYTES))
+    message = _("The file is too big. The limit is %(limit)s KB. Nothing was changed.", limit=f"{limit // 1000:,}")
+    lang = (request.view_args or {}).get("lang", "")
+    staff = current_staff()
+    # The body was refused before the login check ran, so only a translator gets the form back.
+    translator = staff is not None and staff.can("translator")
+    if request.endpoint != "editor.upload" or not translator or lang not in store().languages():
+        return answer(
+            "staff/error.html",
+            413,
+            title=_("Nothing was changed"),
+            message=_("That was too much to send. Nothing was changed."),
+        )
+    return answer(
+        "editor/upload.html",
+        413,
+        title=_("Upload a translation: %(name)s", name=language(lang).name),
+        target=language(lang),
+        lang=lang,
+        error=message,
+    )
+
+
+@bp.context_processor
+def editor_context() -> dict[str, Any]:
+    """Give editor templates the account and the staff menu's current page."""
+    return {"staff": current_staff(), "page": "translations"}
+
+
+@bp.app_template_filter("editor_time")
+def editor_time(moment: datetime | None) -> str:
+    """Show a moment as date, hours and minutes in the clinic's time zone."""
+    return moment.astimezone(zone_of(current_app.config.get("TIMEZONE"))).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def store() -> Store:
+    """Return the app's live catalogs."""
+    return Store.for_app(current_app)
+
+
+def user() -> str:
+    """Return the signed-in staff member's name, for the history."""
+    staff = current_staff()
+    return staff.name if staff is not None else ""
+
+
+def language(lang: str) -> i18n.Language:
+    """Return a language that has a live catalog, or answer 404."""
+    if lang not in store().languages():
+        abort(404)
+    return i18n.describe(lang)
+
+
+def entry_labels(lang: str, target: i18n.Language) -> dict[str, str]:
+    """Words and values every entry form repeats, worked out once per page rather than once per entry."""
+    return {
+        "untranslated": _("Untranslated"),
+        "review": _("Needs review"),
+        "translated": _("Translated"),
+        "plural": _("Plural:"),
+        "note": _("Note for translators:"),
+        "appears": _("Appears in:"),
+        "translation": _("Translation into %(name)s", name=target.name),
+        "fuzzy": _("Needs review: the kiosk shows English until it is reviewed"),
+        "save": _("Save"),
+        "more": _("History and preview"),
+        "csrf": generate_csrf(),
+        "entries": url_for("editor.entries", lang=lang),
+    }
+
+
+def answer(template: str, status: int = 200, **context: Any) -> Response:
+    """Render a staff page."""
+    return make_response(render_template(template, **context), status)
+
+
+def allow_preview(code: str) -> None:
+    """Let this browser open a language's kiosk pages even while the kiosk hides it."""
+    allowed = set(session.get(PREVIEW_KEY, []))
+    allowed.add(code)
+    session[PREVIEW_KEY] = sorted(allowed)
+
+
+def previewed() -> set[str]:
+    """Return the languages this browser may preview."""
+    return set(session.get(PREVIEW_KEY, []))

@@ -1,0 +1,122 @@
+"""The database lifecycle: where it lives, its SQLite settings, and the schema migrated on start."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from flask import Flask, g
+
+from kiosk.core import db
+from kiosk.core.models import Base
+from tests.helpers.app import make_app
+
+
+def test_default_database_is_a_sqlite_file_in_the_data_directory_in_wal_mode_with_foreign_keys(
+    tmp_path: Path,
+) -> None:
+    app = make_app(tmp_path / "data")
+    engine = app.extensions["kiosk_db"]["engine"]
+    assert Path(engine.url.database) == tmp_path / "data" / "kiosk.sqlite3"
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+
+
+def test_kiosk_database_url_in_the_environment_chooses_the_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    elsewhere = tmp_path / "elsewhere" / "desk.db"
+    monkeypatch.setenv("KIOSK_DATABASE_URL", f"sqlite:///{elsewhere}")
+    app = make_app(tmp_path / "data")
+    assert app.config["DATABASE_URL"] == f"sqlite:///{elsewhere}"
+    assert elsewhere.exists()
+    assert not (tmp_path / "data" / "kiosk.sqlite3").exists()
+
+
+def test_schema_is_created_on_start_at_the_newest_revision(storage_apps: Callable[..., Flask]) -> None:
+    engine = storage_apps().extensions["kiosk_db"]["engine"]
+    assert db.current_revision(engine) == db._script().get_current_head()
+    assert {"staff", "staff_permissions", "tickets", "ticket_events", "day_counters"} <= set(
+        sa.inspect(engine).get_table_names()
+    )
+
+
+def test_migrations_build_exactly_the_schema_the_models_describe(storage_apps: Callable[..., Flask]) -> None:
+    engine = storage_apps().extensions["kiosk_db"]["engine"]
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert differences == []
+
+
+def test_restarting_on_an_existing_database_keeps_its_data(storage_apps: Callable[..., Flask]) -> None:
+    first = storage_apps()
+    with first.extensions["kiosk_db"]["engine"].begin() as connection:
+        connection.exec_driver_sql("INSERT INTO day_counters (day, last) VALUES ('2026-01-01', 7)")
+    second = storage_apps()
+    with second.extensions["kiosk_db"]["engine"].connect() as connection:
+        assert connection.exec_driver_sql("SELECT last FROM day_counters").scalar() == 7
+
+
+def test_servers_starting_together_on_a_new_database_migrate_it_once(database_url: str, tmp_path: Path) -> None:
+    barrier = threading.Barrier(4)
+    errors: list[BaseException] = []
+    engines = []
+
+    def start() -> None:
+        engine = db.make_engine(database_url)
+        engines.append(engine)
+        barrier.wait()
+        try:
+            db.migrate(engine)
+        except BaseException as error:  # noqa: BLE001 - collected for the assertion
+            errors.append(error)
+
+    threads = [threading.Thread(target=start) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    assert db.current_revision(engines[0]) == db._script().get_current_head()
+    for engine in engines:
+        engine.dispose()
+
+
+def test_each_request_gets_a_session_that_is_closed_afterwards(storage_apps: Callable[..., Flask]) -> None:
+    app = storage_apps()
+    with app.test_request_context("/"):
+        session = db.get_session()
+        assert db.get_session() is session
+        session.execute(sa.text("SELECT 1"))
+        assert session.in_transaction()
+        request_globals = g._get_current_object()
+    assert "db_session" not in request_globals
+    assert not session.in_transaction()
+
+
+def test_db_current_reports_the_revision(tmp_path: Path) -> None:
+    output = make_app(tmp_path / "data").test_cli_runner().invoke(args=["db", "current"]).output
+    head = db._script().get_current_head()
+    assert output.strip() == f"database at {head}; newest {head}"
+
+
+def test_db_revision_writes_a_migration_of_what_the_models_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scripts = tmp_path / "migrations"
+    shutil.copytree(db.MIGRATIONS, scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(db, "MIGRATIONS", scripts)
+    result = make_app(tmp_path / "data").test_cli_runner().invoke(args=["db", "revision", "-m", "nothing yet"])
+    assert result.exit_code == 0, result.output
+    (written,) = list((scripts / "versions").glob("*nothing_yet.py"))
+    text = written.read_text()
+    assert "down_revision = '0001'" in text or 'down_revision = "0001"' in text
+    assert "op." not in text  # the models and the schema agree, so there is nothing to do

@@ -1,0 +1,1 @@
+"""Shared test helpers: apps and servers, staff accounts, the browser, catalogs, storage and audio checks."""

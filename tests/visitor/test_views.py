@@ -1,0 +1,88 @@
+"""Visitor routes through Flask's test client."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask.testing import FlaskClient
+
+from kiosk.visitor import content
+from tests.helpers.visitor_pages import VISITOR_PATHS
+
+
+def test_every_visitor_page_renders(client: FlaskClient) -> None:
+    for path in VISITOR_PATHS:
+        response = client.get(f"/en{path}")
+        assert response.status_code == 200, path
+        assert response.mimetype == "text/html"
+
+
+def test_bare_address_goes_to_the_home_screen_in_the_visit_language(client: FlaskClient) -> None:
+    assert client.get("/").headers["Location"] == "/en/"
+    client.get("/es/topics")
+    assert client.get("/").headers["Location"] == "/es/"
+
+
+def test_htmx_navigation_gets_only_the_screen_and_a_title(
+    client: FlaskClient, hx: Callable[..., dict[str, str]]
+) -> None:
+    response = client.get("/en/topics/symptoms", headers=hx())
+    body = response.get_data(as_text=True)
+    assert body.lstrip().startswith("<title>Symptoms: how it feels")
+    assert '<div id="kiosk-screen"' in body
+    assert "<html" not in body
+    assert "HX-Request" in response.headers["Vary"]
+
+
+def test_history_restore_gets_the_whole_page(client: FlaskClient, hx: Callable[..., dict[str, str]]) -> None:
+    response = client.get("/en/topics/symptoms", headers=hx(**{"HX-History-Restore-Request": "true"}))
+    assert "<html" in response.get_data(as_text=True)
+
+
+def test_topic_pages_show_their_place_and_link_back_to_their_parent(client: FlaskClient) -> None:
+    body = client.get("/en/topics/spondylolisthesis").get_data(as_text=True)
+    assert 'aria-current="page">Spondylolisthesis<' in body
+    assert 'href="/en/topics/causes" data-nav="back"' in body
+    assert 'href="/en/" data-nav="home"' in body
+
+
+def test_causes_page_links_to_all_four_causes(client: FlaskClient) -> None:
+    body = client.get("/en/topics/causes").get_data(as_text=True)
+    for slug in ("slipped-disc", "piriformis-syndrome", "spinal-stenosis", "spondylolisthesis"):
+        assert f'href="/en/topics/{slug}"' in body
+
+
+def test_every_page_offers_talk_to_staff_and_the_disclaimer(client: FlaskClient) -> None:
+    for path in VISITOR_PATHS:
+        body = client.get(f"/en{path}").get_data(as_text=True)
+        assert "Talk to staff about booking" in body, path
+        if path != "/talk-to-staff":
+            assert "general information only" in body, path
+
+
+def test_urgent_page_lists_every_red_flag(client: FlaskClient) -> None:
+    body = client.get("/en/topics/urgent-help").get_data(as_text=True)
+    for flag in (
+        "Sciatica in both legs",
+        "Numbness or tingling in both legs",
+        "genitals or the buttocks",
+        "control your bladder or bowels",
+        "hard to pass urine",
+        "severe or getting worse",
+    ):
+        assert flag in body
+
+
+def test_nerve_drawing_has_a_text_alternative(client: FlaskClient) -> None:
+    body = client.get("/en/topics/what-is-sciatica").get_data(as_text=True)
+    assert 'role="img" aria-labelledby="kiosk-nerve-alt"' in body
+    assert str(content.NERVE_ALT) in body
+
+
+def test_unknown_topic_is_a_friendly_404_in_the_visitor_language(client: FlaskClient) -> None:
+    response = client.get("/es/topics/nothing-here")
+    assert response.status_code == 404
+    body = response.get_data(as_text=True)
+    assert 'lang="es"' in body
+    assert "Traceback" not in body
+    assert 'href="/es/" data-nav="home"' in body
