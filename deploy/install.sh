@@ -25,7 +25,6 @@ PACKAGES=1
 START=1
 
 APP_DIR=/opt/sciatica-kiosk
-DATA_DIR=/var/lib/sciatica-kiosk
 CONFIG_DIR=/etc/sciatica-kiosk
 UNIT_DIR=/etc/systemd/system
 SERVER_USER=kiosk
@@ -91,11 +90,10 @@ install_users_and_directories() {
     step "Users ($SERVER_USER, kiosk-screen) and data directories"
     install -D -m 644 "$DEPLOY_SRC/sysusers.d/sciatica-kiosk.conf" "$ROOT/etc/sysusers.d/sciatica-kiosk.conf"
     install -D -m 644 "$DEPLOY_SRC/tmpfiles.d/sciatica-kiosk.conf" "$ROOT/etc/tmpfiles.d/sciatica-kiosk.conf"
-    # Both tools create only what is missing, so a second run changes nothing.
+    # Both tools create only what is missing and correct owners and modes, so a second run changes
+    # nothing, and data from an older version becomes owner-only.
     systemd-sysusers "${SYSTEMD_ROOT[@]}" "$ROOT/etc/sysusers.d/sciatica-kiosk.conf"
     systemd-tmpfiles "${SYSTEMD_ROOT[@]}" --create "$ROOT/etc/tmpfiles.d/sciatica-kiosk.conf"
-    # Data from before the owner-only rule (a 0644 database) becomes owner-only too.
-    chmod -R go-rwx "$ROOT$DATA_DIR"
 }
 
 install_app() {
