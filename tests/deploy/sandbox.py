@@ -36,7 +36,7 @@ def require_tools(*tools: str) -> None:
     missing = [tool for tool in tools if shutil.which(tool) is None]
     if missing:
         pytest.fail(f"missing {', '.join(missing)}: install the Debian packages that provide them "
-                    "(see tests/deploy/README.md)")
+                    "(deploy/README.md, \"Checking the deploy files\")")
 
 
 def require_root() -> None:
