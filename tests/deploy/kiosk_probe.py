@@ -4,6 +4,7 @@ and prints what it saw as JSON. Standard library only: it runs on Debian's pytho
 
     python3 kiosk_probe.py policy DEPLOY_DIR WORK_DIR     # the flags and the policy, through DevTools
     python3 kiosk_probe.py watchdog DEPLOY_DIR WORK_DIR   # kiosk-browser itself, against a page that hangs
+    python3 kiosk_probe.py cage DEPLOY_DIR WORK_DIR       # cage -> kiosk-browser -> Chromium, no --headless
 """
 
 from __future__ import annotations
@@ -220,9 +221,33 @@ def watchdog(deploy: Path, work: Path) -> dict[str, Any]:
     return report
 
 
+def in_cage(deploy: Path, work: Path) -> dict[str, Any]:
+    """Run the screen's command line, cage with kiosk-browser in it, on wlroots' headless backend."""
+    kiosk = Site(8080, lambda path: (200, "application/json", b'{"status": "ok"}') if path == "/health"
+                 else (204, "text/plain", b"") if path.startswith("/alive")
+                 else html("Kiosk in cage", "setInterval(() => fetch('/alive?' + Date.now()), 200);"))
+    runtime = work / "xdg"
+    runtime.mkdir(mode=0o700)
+    # No GPU, screen or input devices here: wlroots draws into memory instead.
+    env = dict(os.environ, XDG_RUNTIME_DIR=str(runtime), WLR_BACKENDS="headless", WLR_RENDERER="pixman",
+               WLR_LIBINPUT_NO_DEVICES="1")
+    command = ["cage", "-d", "--", sys.executable, str(deploy / "bin" / "kiosk-browser"), "--config",
+               str(work / "no-config"), "--profile", str(work / "profile"), "--check-seconds", "0.5"]
+    log_path = work / "cage.log"
+    with log_path.open("w") as log_file:
+        cage = subprocess.Popen(command, env=env, stderr=log_file, stdout=log_file)
+        report: dict[str, Any] = {"alive": wait_for(
+            lambda: sum(path.startswith("/alive") for path in kiosk.paths()) >= 3, 30)}
+        cage.terminate()
+        report["cage_status"] = cage.wait(20)
+    report["log"] = [line for line in log_path.read_text(errors="replace").splitlines()
+                     if "starting /usr/bin/chromium" in line or "[ERROR] [../cage" in line]
+    return report
+
+
 def main() -> None:
     mode, deploy, work = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
-    report = {"policy": policy, "watchdog": watchdog}[mode](deploy, work)
+    report = {"policy": policy, "watchdog": watchdog, "cage": in_cage}[mode](deploy, work)
     print(json.dumps(report))
 
 

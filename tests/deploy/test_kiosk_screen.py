@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from sandbox import DEPLOY, run_probe
+from sandbox import DEPLOY, require_tools, run_probe
 
 
 @pytest.fixture(scope="module")
@@ -71,3 +71,12 @@ def test_watchdog_reloads_a_hung_page_returns_from_an_error_page_and_exits_when_
     assert report["launcher_status"] == 1, log
     assert "Chromium exited" in log
     assert report["notify"] == ["READY=1", "WATCHDOG=1"]
+
+
+def test_the_screen_command_line_runs_chromium_in_cage_with_the_exact_flags() -> None:
+    require_tools("cage", "Xwayland")
+    report = run_probe("cage")
+    assert report["alive"], report["log"]
+    started = next(line for line in report["log"] if "starting /usr/bin/chromium" in line)
+    assert "--headless" not in started and "--ozone-platform=wayland" in started
+    # Not checked: cage 0.1.4 on wlroots' headless backend aborts (SIGABRT) as it shuts down on SIGTERM.
