@@ -15,20 +15,20 @@ import shutil
 import stat
 import subprocess
 import tomllib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-import wheelhouse
-from sandbox import DEPLOY, REPO_ROOT, require_root, require_tools
+from tests.deploy import wheelhouse
+from tests.deploy.sandbox import DEPLOY, REPO_ROOT, require_root, require_tools
 
 DEBIAN_WHEEL = Path("/usr/lib/python3/dist-packages")
 DATA_FILE = "var/lib/sciatica-kiosk/kiosk.sqlite3"
 EDITED_CONFIG = "etc/sciatica-kiosk/opening-hours"
 
-Snapshot = dict[str, tuple[object, ...]]
+Snapshot = dict[str, tuple[Any, ...]]
 
 
 @dataclass
@@ -47,7 +47,7 @@ def snapshot(root: Path) -> Snapshot:
     for path in sorted(root.rglob("*")):
         info = path.lstat()
         if stat.S_ISLNK(info.st_mode):
-            kind: tuple[object, ...] = ("link", os.readlink(path))
+            kind: tuple[Any, ...] = ("link", str(path.readlink()))
         elif stat.S_ISDIR(info.st_mode):
             kind = ("dir",)
         else:
@@ -67,21 +67,32 @@ def offline_environment(work: Path) -> dict[str, str]:
         pytest.fail("Debian's python3-wheel is missing: apt-get install python3-wheel")
     shutil.copytree(DEBIAN_WHEEL / "wheel", helper / "wheel")
     shutil.copytree(wheel_dist[-1], helper / wheel_dist[-1].name)
-    return {**os.environ, "PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(work / "wheels"),
-            "PIP_NO_BUILD_ISOLATION": "0", "PYTHONPATH": str(helper), "npm_config_offline": "true"}
+    return {
+        **os.environ,
+        "PIP_NO_INDEX": "1",
+        "PIP_FIND_LINKS": str(work / "wheels"),
+        "PIP_NO_BUILD_ISOLATION": "0",
+        "PYTHONPATH": str(helper),
+        "npm_config_offline": "true",
+    }
 
 
 def run_install(root: Path, env: dict[str, str]) -> str:
     """Run deploy/install.sh into root; fail with its output if it fails."""
-    result = subprocess.run([str(DEPLOY / "install.sh"), "--root", str(root), "--no-packages", "--no-start"],
-                            env=env, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [str(DEPLOY / "install.sh"), "--root", str(root), "--no-packages", "--no-start"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     if result.returncode != 0:
         pytest.fail(f"install.sh failed ({result.returncode}):\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
     return result.stdout + result.stderr
 
 
 @pytest.fixture(scope="session")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     """install.sh twice into one root, with data and a settings edit made between the runs."""
     require_root()
     require_tools("rsync", "npm", "openssl", "systemd-sysusers", "systemd-tmpfiles", "systemctl")
@@ -95,4 +106,4 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
     (root / EDITED_CONFIG).write_text("Mon-Sat 09:00-18:00\n")
     first = snapshot(root)
     output = run_install(root, env)
-    yield Installed(root, first, snapshot(root), output)
+    return Installed(root, first, snapshot(root), output)

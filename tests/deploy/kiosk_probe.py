@@ -29,13 +29,32 @@ OUTSIDE_URL = "http://127.0.0.1:8081/"
 HEADLESS = ["--headless"]
 # A fake microphone, so that a refusal shows the policy at work rather than a machine without one.
 FAKE_MICROPHONE = ["--use-fake-device-for-media-stream"]
-BLOCKED = (OUTSIDE_URL, "https://example.org/", "file:///etc/passwd", "view-source:" + KIOSK_URL,
-           "devtools://devtools/bundled/inspector.html", "chrome://flags/", "chrome://inspect/", "chrome://version/")
+BLOCKED = (
+    OUTSIDE_URL,
+    "https://example.org/",
+    "file:///etc/passwd",
+    "view-source:" + KIOSK_URL,
+    "devtools://devtools/bundled/inspector.html",
+    "chrome://flags/",
+    "chrome://inspect/",
+    "chrome://version/",
+)
 # A silent 0.1 s WAV, to see whether audio may start without a tap.
-SILENT_WAV = (b"RIFF" + (36 + 1600).to_bytes(4, "little") + b"WAVEfmt " + (16).to_bytes(4, "little")
-              + (1).to_bytes(2, "little") + (1).to_bytes(2, "little") + (8000).to_bytes(4, "little")
-              + (16000).to_bytes(4, "little") + (2).to_bytes(2, "little") + (16).to_bytes(2, "little")
-              + b"data" + (1600).to_bytes(4, "little") + bytes(1600))
+SILENT_WAV = (
+    b"RIFF"
+    + (36 + 1600).to_bytes(4, "little")
+    + b"WAVEfmt "
+    + (16).to_bytes(4, "little")
+    + (1).to_bytes(2, "little")
+    + (1).to_bytes(2, "little")
+    + (8000).to_bytes(4, "little")
+    + (16000).to_bytes(4, "little")
+    + (2).to_bytes(2, "little")
+    + (16).to_bytes(2, "little")
+    + b"data"
+    + (1600).to_bytes(4, "little")
+    + bytes(1600)
+)
 
 
 class Site:
@@ -47,7 +66,7 @@ class Site:
         site = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 -- the name http.server calls
+            def do_GET(self) -> None:
                 site.requests.append((time.monotonic(), self.path))
                 status, content_type, body = site.pages(self.path)
                 self.send_response(status)
@@ -70,7 +89,11 @@ class Site:
 
 def html(title: str, script: str = "") -> tuple[int, str, bytes]:
     """Return a small page."""
-    return 200, "text/html; charset=utf-8", f"<!doctype html><title>{title}</title><p>{title}</p><script>{script}</script>".encode()
+    return (
+        200,
+        "text/html; charset=utf-8",
+        f"<!doctype html><title>{title}</title><p>{title}</p><script>{script}</script>".encode(),
+    )
 
 
 def load_launcher(deploy: Path) -> ModuleType:
@@ -107,34 +130,49 @@ def policy(deploy: Path, work: Path) -> dict[str, Any]:
     kiosk = Site(8080, kiosk_pages)
     outside = Site(8081, lambda path: html("Outside page"))
     flags = launcher.read_flags(deploy / "chromium" / "kiosk.flags")
-    process, devtools = launcher.start_chromium("/usr/bin/chromium", flags + HEADLESS + FAKE_MICROPHONE,
-                                                 work / "profile", KIOSK_URL)
+    process, devtools = launcher.start_chromium(
+        "/usr/bin/chromium", flags + HEADLESS + FAKE_MICROPHONE, work / "profile", KIOSK_URL
+    )
     report: dict[str, Any] = {"flags": flags}
     try:
-        watchdog = launcher.Watchdog(devtools, KIOSK_URL, answer_timeout=10, hang_checks=2, off_kiosk_checks=2,
-                                     max_recoveries=3, recovery_window=600)
+        watchdog = launcher.Watchdog(
+            devtools,
+            KIOSK_URL,
+            answer_timeout=10,
+            hang_checks=2,
+            off_kiosk_checks=2,
+            max_recoveries=3,
+            recovery_window=600,
+        )
         wait_for(lambda: (watchdog.page() or {}).get("url", "").startswith(KIOSK_URL), 15)
         target = watchdog.page()
         assert target is not None
         session = watchdog.session(target)
 
         def evaluate(expression: str) -> Any:
-            reply = devtools.call("Runtime.evaluate", {"expression": expression, "returnByValue": True,
-                                                       "awaitPromise": True}, session=session, timeout=10)
+            reply = devtools.call(
+                "Runtime.evaluate",
+                {"expression": expression, "returnByValue": True, "awaitPromise": True},
+                session=session,
+                timeout=10,
+            )
             return reply["result"].get("value")
 
         wait_for(lambda: evaluate("document.readyState") == "complete", 10)
         report["kiosk"] = {"href": evaluate("location.href"), "title": evaluate("document.title")}
-        report["autoplay"] = evaluate(
-            "new Audio('/silence.wav').play().then(() => 'allowed', error => error.name)")
+        report["autoplay"] = evaluate("new Audio('/silence.wav').play().then(() => 'allowed', error => error.name)")
         report["microphone"] = evaluate(
-            "navigator.mediaDevices.getUserMedia({audio: true}).then(() => 'allowed', error => error.name)")
+            "navigator.mediaDevices.getUserMedia({audio: true}).then(() => 'allowed', error => error.name)"
+        )
         report["blocked"] = {}
         for url in BLOCKED:
             reply = devtools.call("Page.navigate", {"url": url}, session=session, timeout=10)
             wait_for(lambda: evaluate("document.readyState") == "complete", 5)
-            report["blocked"][url] = {"error": reply.get("errorText"), "href": evaluate("location.href"),
-                                      "text": evaluate("document.body ? document.body.innerText.slice(0, 200) : ''")}
+            report["blocked"][url] = {
+                "error": reply.get("errorText"),
+                "href": evaluate("location.href"),
+                "text": evaluate("document.body ? document.body.innerText.slice(0, 200) : ''"),
+            }
         # A second tab (Ctrl+H on a keyboard, say) is closed by the watchdog's next round.
         devtools.call("Target.createTarget", {"url": "chrome://history/"})
         report["tabs_before_check"] = [tab["url"] for tab in watchdog.tabs()]
@@ -187,9 +225,22 @@ def watchdog(deploy: Path, work: Path) -> dict[str, Any]:
 
     threading.Thread(target=read_notifications, daemon=True).start()
     env = dict(os.environ, NOTIFY_SOCKET=str(notify_path))
-    command = [sys.executable, str(deploy / "bin" / "kiosk-browser"), "--config", str(work / "no-config"),
-               "--profile", str(work / "profile"), "--check-seconds", "0.5", "--answer-timeout", "1",
-               "--wait-for-server", "10", "--", *HEADLESS]
+    command = [
+        sys.executable,
+        str(deploy / "bin" / "kiosk-browser"),
+        "--config",
+        str(work / "no-config"),
+        "--profile",
+        str(work / "profile"),
+        "--check-seconds",
+        "0.5",
+        "--answer-timeout",
+        "1",
+        "--wait-for-server",
+        "10",
+        "--",
+        *HEADLESS,
+    ]
     # A file, not a pipe: Chromium logs a lot, and a pipe nobody reads would fill up and block it.
     log_path = work / "kiosk-browser.log"
     with log_path.open("w") as log_file:
@@ -198,9 +249,12 @@ def watchdog(deploy: Path, work: Path) -> dict[str, Any]:
     try:
         report["third_load"] = wait_for(lambda: len(loads) >= 3, 40)
         report["alive_after_recovery"] = wait_for(
-            lambda: sum(path.startswith("/alive") for path in kiosk.paths()) >= 3, 10)
-        chromium = [int(pid) for pid in subprocess.run(["pgrep", "-P", str(launcher.pid)], capture_output=True,
-                                                         text=True).stdout.split()]
+            lambda: sum(path.startswith("/alive") for path in kiosk.paths()) >= 3, 10
+        )
+        chromium = [
+            int(pid)
+            for pid in subprocess.run(["pgrep", "-P", str(launcher.pid)], capture_output=True, text=True).stdout.split()
+        ]
         report["chromium_pids"] = chromium
         for pid in chromium:
             os.kill(pid, signal.SIGKILL)
@@ -213,8 +267,11 @@ def watchdog(deploy: Path, work: Path) -> dict[str, Any]:
             launcher.terminate()
             launcher.wait(10)
         # kiosk-browser's own lines; Chromium's are noise here (no D-Bus or sound card in the sandbox).
-        report["log"] = [line for line in log_path.read_text(errors="replace").splitlines()
-                         if not line.startswith(("[", "ALSA lib", "Fontconfig", "/usr/bin/chromium:"))]
+        report["log"] = [
+            line
+            for line in log_path.read_text(errors="replace").splitlines()
+            if not line.startswith(("[", "ALSA lib", "Fontconfig", "/usr/bin/chromium:"))
+        ]
     report["notify"] = sorted(notes)
     report["loads"] = [round(at - started, 2) for at in loads]
     report["health_back_at"] = round(health_back_at[0] - started, 2)
@@ -223,25 +280,52 @@ def watchdog(deploy: Path, work: Path) -> dict[str, Any]:
 
 def in_cage(deploy: Path, work: Path) -> dict[str, Any]:
     """Run the screen's command line, cage with kiosk-browser in it, on wlroots' headless backend."""
-    kiosk = Site(8080, lambda path: (200, "application/json", b'{"status": "ok"}') if path == "/health"
-                 else (204, "text/plain", b"") if path.startswith("/alive")
-                 else html("Kiosk in cage", "setInterval(() => fetch('/alive?' + Date.now()), 200);"))
+    kiosk = Site(
+        8080,
+        lambda path: (
+            (200, "application/json", b'{"status": "ok"}')
+            if path == "/health"
+            else (204, "text/plain", b"")
+            if path.startswith("/alive")
+            else html("Kiosk in cage", "setInterval(() => fetch('/alive?' + Date.now()), 200);")
+        ),
+    )
     runtime = work / "xdg"
     runtime.mkdir(mode=0o700)
     # No GPU, screen or input devices here: wlroots draws into memory instead.
-    env = dict(os.environ, XDG_RUNTIME_DIR=str(runtime), WLR_BACKENDS="headless", WLR_RENDERER="pixman",
-               WLR_LIBINPUT_NO_DEVICES="1")
-    command = ["cage", "-d", "--", sys.executable, str(deploy / "bin" / "kiosk-browser"), "--config",
-               str(work / "no-config"), "--profile", str(work / "profile"), "--check-seconds", "0.5"]
+    env = dict(
+        os.environ,
+        XDG_RUNTIME_DIR=str(runtime),
+        WLR_BACKENDS="headless",
+        WLR_RENDERER="pixman",
+        WLR_LIBINPUT_NO_DEVICES="1",
+    )
+    command = [
+        "cage",
+        "-d",
+        "--",
+        sys.executable,
+        str(deploy / "bin" / "kiosk-browser"),
+        "--config",
+        str(work / "no-config"),
+        "--profile",
+        str(work / "profile"),
+        "--check-seconds",
+        "0.5",
+    ]
     log_path = work / "cage.log"
     with log_path.open("w") as log_file:
         cage = subprocess.Popen(command, env=env, stderr=log_file, stdout=log_file)
-        report: dict[str, Any] = {"alive": wait_for(
-            lambda: sum(path.startswith("/alive") for path in kiosk.paths()) >= 3, 30)}
+        report: dict[str, Any] = {
+            "alive": wait_for(lambda: sum(path.startswith("/alive") for path in kiosk.paths()) >= 3, 30)
+        }
         cage.terminate()
         report["cage_status"] = cage.wait(20)
-    report["log"] = [line for line in log_path.read_text(errors="replace").splitlines()
-                     if "starting /usr/bin/chromium" in line or "[ERROR] [../cage" in line]
+    report["log"] = [
+        line
+        for line in log_path.read_text(errors="replace").splitlines()
+        if "starting /usr/bin/chromium" in line or "[ERROR] [../cage" in line
+    ]
     return report
 
 

@@ -23,15 +23,17 @@ SPOOFED = "203.0.113.66"
 
 def echo_app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
     """Answer with the request's path and forwarding headers."""
-    body = json.dumps({
-        "path": environ.get("PATH_INFO"),
-        "remote_addr": environ.get("REMOTE_ADDR"),
-        "host": environ.get("HTTP_HOST"),
-        "x_forwarded_for": environ.get("HTTP_X_FORWARDED_FOR"),
-        "x_forwarded_proto": environ.get("HTTP_X_FORWARDED_PROTO"),
-        "x_forwarded_host": environ.get("HTTP_X_FORWARDED_HOST"),
-        "x_forwarded_port": environ.get("HTTP_X_FORWARDED_PORT"),
-    }).encode()
+    body = json.dumps(
+        {
+            "path": environ.get("PATH_INFO"),
+            "remote_addr": environ.get("REMOTE_ADDR"),
+            "host": environ.get("HTTP_HOST"),
+            "x_forwarded_for": environ.get("HTTP_X_FORWARDED_FOR"),
+            "x_forwarded_proto": environ.get("HTTP_X_FORWARDED_PROTO"),
+            "x_forwarded_host": environ.get("HTTP_X_FORWARDED_HOST"),
+            "x_forwarded_port": environ.get("HTTP_X_FORWARDED_PORT"),
+        }
+    ).encode()
     start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
     return [body]
 
@@ -45,8 +47,11 @@ def request(connection: http.client.HTTPConnection, path: str, headers: dict[str
     """Make one GET and return its status, headers and body."""
     connection.request("GET", path, headers=headers)
     response = connection.getresponse()
-    return {"status": response.status, "headers": dict(response.getheaders()),
-            "body": response.read().decode(errors="replace")}
+    return {
+        "status": response.status,
+        "headers": dict(response.getheaders()),
+        "body": response.read().decode(errors="replace"),
+    }
 
 
 def wait_for_port(port: int, seconds: float = 10) -> None:

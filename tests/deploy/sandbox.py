@@ -27,16 +27,20 @@ CHROMIUM = Path("/usr/bin/chromium")
 ETC_CHROMIUM = Path("/etc/chromium")
 UNPRIVILEGED = "nobody"
 # Inside the namespaces: bring the private loopback up, lay the policy over /etc/chromium, drop root.
-ENTER = ('ip link set lo up && mount --bind "$1" /etc/chromium && shift && '
-         f'exec setpriv --reuid={UNPRIVILEGED} --regid=nogroup --clear-groups "$@"')
+ENTER = (
+    'ip link set lo up && mount --bind "$1" /etc/chromium && shift && '
+    f'exec setpriv --reuid={UNPRIVILEGED} --regid=nogroup --clear-groups "$@"'
+)
 
 
 def require_tools(*tools: str) -> None:
     """Fail with a clear message when a tool the deploy tests need is missing."""
     missing = [tool for tool in tools if shutil.which(tool) is None]
     if missing:
-        pytest.fail(f"missing {', '.join(missing)}: install the Debian packages that provide them "
-                    "(deploy/README.md, \"Checking the deploy files\")")
+        pytest.fail(
+            f"missing {', '.join(missing)}: install the Debian packages that provide them "
+            '(deploy/README.md, "Checking the deploy files")'
+        )
 
 
 def require_root() -> None:
@@ -77,10 +81,28 @@ def run_probe(mode: str, timeout: float = 120) -> dict[str, Any]:
         pytest.fail(f"{ETC_CHROMIUM} is missing: Debian's chromium package creates it")
     with sandbox_dir() as work:
         home = work / "home"
-        command = ["unshare", "--net", "--mount", "--", "/bin/sh", "-c", ENTER, "sh", str(work / "etc-chromium"),
-                   "env", "-i", f"HOME={home}", f"XDG_CONFIG_HOME={home}/.config", f"XDG_CACHE_HOME={home}/.cache",
-                   "PATH=/usr/bin:/bin", "/usr/bin/python3", str(work / PROBE.name), mode, str(work / "deploy"),
-                   str(work / "run")]
+        command = [
+            "unshare",
+            "--net",
+            "--mount",
+            "--",
+            "/bin/sh",
+            "-c",
+            ENTER,
+            "sh",
+            str(work / "etc-chromium"),
+            "env",
+            "-i",
+            f"HOME={home}",
+            f"XDG_CONFIG_HOME={home}/.config",
+            f"XDG_CACHE_HOME={home}/.cache",
+            "PATH=/usr/bin:/bin",
+            "/usr/bin/python3",
+            str(work / PROBE.name),
+            mode,
+            str(work / "deploy"),
+            str(work / "run"),
+        ]
         result = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
         if result.returncode != 0:
             pytest.fail(f"the {mode} probe failed ({result.returncode}):\n{result.stdout}\n{result.stderr[-4000:]}")

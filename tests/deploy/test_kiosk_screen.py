@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from sandbox import DEPLOY, require_tools, run_probe
+from tests.deploy.sandbox import DEPLOY, require_tools, run_probe
 
 
 @pytest.fixture(scope="module")
@@ -18,7 +18,9 @@ def policy_report() -> dict[str, Any]:
 def test_chromium_gets_the_flags_from_the_flags_file(policy_report: dict[str, Any]) -> None:
     flags = policy_report["flags"]
     assert flags, "deploy/chromium/kiosk.flags holds no flags"
-    assert "--kiosk" in flags and "--no-first-run" in flags and "--disable-pinch" in flags
+    assert "--kiosk" in flags
+    assert "--no-first-run" in flags
+    assert "--disable-pinch" in flags
     assert "--autoplay-policy=no-user-gesture-required" in flags
     assert sum(flag.startswith("--disable-features=") for flag in flags) == 1, "Chromium keeps only the last one"
 
@@ -59,7 +61,8 @@ def test_watchdog_reloads_a_hung_page_returns_from_an_error_page_and_exits_when_
     report = run_probe("watchdog")
     log = "\n".join(report["log"])
     # First page: its renderer spins forever; the watchdog opens the kiosk again in a fresh tab.
-    assert "did not answer" in log and "reloading the kiosk in a fresh tab" in log, log
+    assert "did not answer" in log, log
+    assert "reloading the kiosk in a fresh tab" in log, log
     # Second page: it left for a blocked address while /health failed; back only once /health answers.
     assert report["third_load"], log
     assert "going back to http://127.0.0.1:8080/" in log, log
@@ -78,5 +81,6 @@ def test_the_screen_command_line_runs_chromium_in_cage_with_the_exact_flags() ->
     report = run_probe("cage")
     assert report["alive"], report["log"]
     started = next(line for line in report["log"] if "starting /usr/bin/chromium" in line)
-    assert "--headless" not in started and "--ozone-platform=wayland" in started
+    assert "--headless" not in started
+    assert "--ozone-platform=wayland" in started
     # Not checked: cage 0.1.4 on wlroots' headless backend aborts (SIGABRT) as it shuts down on SIGTERM.

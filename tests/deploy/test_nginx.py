@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from sandbox import DEPLOY, require_root, require_tools
+from tests.deploy.sandbox import DEPLOY, require_root, require_tools
 
 PROBE = Path(__file__).with_name("nginx_probe.py")
 SITE = DEPLOY / "nginx" / "sciatica-kiosk.conf"
@@ -25,9 +25,23 @@ def nginx_prefix(prefix: Path) -> Path:
     the upstream stay as shipped, because the probe runs in a network namespace of its own."""
     require_tools("nginx", "openssl")
     config_dir = prefix / "sciatica-kiosk"
-    subprocess.run([str(DEPLOY / "bin" / "kiosk-tls"), "--dir", str(config_dir / "tls"),
-                    "--front-desk-dir", str(config_dir / "front-desk"), "setup", "--name", "localhost",
-                    "--ip", "127.0.0.1"], check=True, capture_output=True, timeout=60)
+    subprocess.run(
+        [
+            str(DEPLOY / "bin" / "kiosk-tls"),
+            "--dir",
+            str(config_dir / "tls"),
+            "--front-desk-dir",
+            str(config_dir / "front-desk"),
+            "setup",
+            "--name",
+            "localhost",
+            "--ip",
+            "127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     site = SITE.read_text()
     assert site.count(CONFIG_DIR) == 4, "the site's paths changed: update this test"
     (prefix / "sciatica-kiosk.conf").write_text(site.replace(CONFIG_DIR, f"{config_dir}/"))
@@ -67,20 +81,28 @@ def prefix(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def report(prefix: Path) -> dict[str, Any]:
     """What a front desk PC sees through nginx."""
     require_tools("unshare", "ip")
-    result = subprocess.run(["unshare", "--net", "--", sys.executable, str(PROBE), str(prefix)],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        ["unshare", "--net", "--", sys.executable, str(PROBE), str(prefix)], capture_output=True, text=True, timeout=60
+    )
     if result.returncode != 0:
-        pytest.fail(f"the nginx probe failed:\n{result.stdout}\n{result.stderr}\n"
-                    f"{(prefix / 'error.log').read_text() if (prefix / 'error.log').exists() else ''}")
+        pytest.fail(
+            f"the nginx probe failed:\n{result.stdout}\n{result.stderr}\n"
+            f"{(prefix / 'error.log').read_text() if (prefix / 'error.log').exists() else ''}"
+        )
     parsed: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
     return parsed
 
 
 def test_nginx_accepts_the_configuration(prefix: Path) -> None:
-    result = subprocess.run(["nginx", "-t", "-e", "stderr", "-p", str(prefix), "-c", str(prefix / "nginx.conf")],
-                            capture_output=True, text=True, timeout=30)
+    result = subprocess.run(
+        ["nginx", "-t", "-e", "stderr", "-p", str(prefix), "-c", str(prefix / "nginx.conf")],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert result.returncode == 0, result.stderr
-    assert "syntax is ok" in result.stderr and "test is successful" in result.stderr
+    assert "syntax is ok" in result.stderr
+    assert "test is successful" in result.stderr
 
 
 def test_plain_http_redirects_to_https(report: dict[str, Any]) -> None:
@@ -117,26 +139,69 @@ def test_the_app_gets_the_forwarded_headers_and_not_a_spoofed_address(report: di
 def test_the_authority_can_vouch_only_for_its_own_names(prefix: Path, tmp_path: Path) -> None:
     tls = prefix / "sciatica-kiosk" / "tls"
     # A certificate the authority signs for someone else's site is refused by name constraints.
-    subprocess.run(["openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-noenc",
-                    "-keyout", str(tmp_path / "key"), "-out", str(tmp_path / "csr"), "-subj", "/CN=bank.example"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-new",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-noenc",
+            "-keyout",
+            str(tmp_path / "key"),
+            "-out",
+            str(tmp_path / "csr"),
+            "-subj",
+            "/CN=bank.example",
+        ],
+        check=True,
+        capture_output=True,
+    )
     (tmp_path / "ext").write_text("subjectAltName=DNS:bank.example\n")
-    subprocess.run(["openssl", "x509", "-req", "-in", str(tmp_path / "csr"), "-CA", str(tls / "ca.crt"),
-                    "-CAkey", str(tls / "ca.key"), "-days", "1", "-extfile", str(tmp_path / "ext"),
-                    "-out", str(tmp_path / "crt")], check=True, capture_output=True)
-    forged = subprocess.run(["openssl", "verify", "-CAfile", str(tls / "ca.crt"), str(tmp_path / "crt")],
-                            capture_output=True, text=True)
-    assert forged.returncode != 0 and "permitted subtree violation" in forged.stdout + forged.stderr
-    genuine = subprocess.run(["openssl", "verify", "-CAfile", str(tls / "ca.crt"), str(tls / "server.crt")],
-                             capture_output=True, text=True)
+    subprocess.run(
+        [
+            "openssl",
+            "x509",
+            "-req",
+            "-in",
+            str(tmp_path / "csr"),
+            "-CA",
+            str(tls / "ca.crt"),
+            "-CAkey",
+            str(tls / "ca.key"),
+            "-days",
+            "1",
+            "-extfile",
+            str(tmp_path / "ext"),
+            "-out",
+            str(tmp_path / "crt"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    forged = subprocess.run(
+        ["openssl", "verify", "-CAfile", str(tls / "ca.crt"), str(tmp_path / "crt")], capture_output=True, text=True
+    )
+    assert forged.returncode != 0
+    assert "permitted subtree violation" in forged.stdout + forged.stderr
+    genuine = subprocess.run(
+        ["openssl", "verify", "-CAfile", str(tls / "ca.crt"), str(tls / "server.crt")], capture_output=True, text=True
+    )
     assert genuine.returncode == 0, genuine.stdout + genuine.stderr
 
 
 def test_the_front_desk_policy_names_only_the_kiosks_https_origins(prefix: Path) -> None:
     policy = json.loads((prefix / "sciatica-kiosk/front-desk/chromium-policy.json").read_text())
     origins = ["https://localhost", "https://127.0.0.1"]
-    assert policy == {"AutoplayAllowlist": origins, "NotificationsAllowedForUrls": origins,
-                      "AudioCaptureAllowedUrls": origins, "AudioCaptureAllowed": False}
+    assert policy == {
+        "AutoplayAllowlist": origins,
+        "NotificationsAllowedForUrls": origins,
+        "AudioCaptureAllowedUrls": origins,
+        "AudioCaptureAllowed": False,
+    }
     registry = (prefix / "sciatica-kiosk/front-desk/chrome-policy.reg").read_bytes()
     assert registry.startswith(b"Windows Registry Editor Version 5.00\r\n")
-    assert b'"1"="https://localhost"\r\n' in registry and b'"AudioCaptureAllowed"=dword:00000000' in registry
+    assert b'"1"="https://localhost"\r\n' in registry
+    assert b'"AudioCaptureAllowed"=dword:00000000' in registry

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sandbox import DEPLOY
+from tests.deploy.sandbox import DEPLOY
 
 SCRIPT = DEPLOY / "bin" / "kiosk-screen-power"
 # 2025-06-02 is a Monday.
@@ -33,9 +33,21 @@ def machine(tmp_path: Path) -> Path:
 
 def run(machine: Path, command: str, at: str | None = None) -> subprocess.CompletedProcess[str]:
     """Run kiosk-screen-power against the stand-in machine."""
-    args = [sys.executable, str(SCRIPT), command, "--hours", str(machine / "opening-hours"),
-            "--config", str(machine / "screen.conf"), "--state", str(machine / "state"),
-            "--sysfs", str(machine / "sys"), "--systemctl", str(machine / "systemctl")]
+    args = [
+        sys.executable,
+        str(SCRIPT),
+        command,
+        "--hours",
+        str(machine / "opening-hours"),
+        "--config",
+        str(machine / "screen.conf"),
+        "--state",
+        str(machine / "state"),
+        "--sysfs",
+        str(machine / "sys"),
+        "--systemctl",
+        str(machine / "systemctl"),
+    ]
     if at:
         args += ["--at", at]
     return subprocess.run(args, capture_output=True, text=True, timeout=30)
@@ -47,14 +59,24 @@ def calls(machine: Path) -> list[str]:
 
 
 def switches(machine: Path) -> tuple[str, str]:
-    return ((machine / "sys/class/graphics/fb0/blank").read_text(),
-            (machine / "sys/class/backlight/panel/bl_power").read_text())
+    return (
+        (machine / "sys/class/graphics/fb0/blank").read_text(),
+        (machine / "sys/class/backlight/panel/bl_power").read_text(),
+    )
 
 
-@pytest.mark.parametrize(("at", "wanted"), [
-    (f"{MONDAY} 07:29", "off"), (f"{MONDAY} 07:30", "on"), (f"{MONDAY} 19:29", "on"), (f"{MONDAY} 19:30", "off"),
-    (f"{SATURDAY} 12:00", "on"), (f"{SATURDAY} 14:00", "off"), (f"{SUNDAY} 12:00", "off"),
-])
+@pytest.mark.parametrize(
+    ("at", "wanted"),
+    [
+        (f"{MONDAY} 07:29", "off"),
+        (f"{MONDAY} 07:30", "on"),
+        (f"{MONDAY} 19:29", "on"),
+        (f"{MONDAY} 19:30", "off"),
+        (f"{SATURDAY} 12:00", "on"),
+        (f"{SATURDAY} 14:00", "off"),
+        (f"{SUNDAY} 12:00", "off"),
+    ],
+)
 def test_the_shipped_schedule(machine: Path, at: str, wanted: str) -> None:
     assert run(machine, "status", at).stdout.strip() == f"the schedule wants the screen {wanted}"
 
@@ -91,7 +113,8 @@ def test_a_broken_schedule_keeps_the_screen_on_and_says_why(machine: Path, line:
     (machine / "opening-hours").write_text(f"Sat 09:00-12:00\n{line}\n")
     result = run(machine, "apply", f"{SUNDAY} 03:00")
     assert result.returncode == 1
-    assert "line 2" in result.stderr and "keeping the screen on" in result.stderr
+    assert "line 2" in result.stderr
+    assert "keeping the screen on" in result.stderr
     assert calls(machine) == ["start --no-block sciatica-kiosk-screen.service"]
 
 

@@ -8,16 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from sandbox import DEPLOY, require_tools
+from tests.deploy.sandbox import DEPLOY, require_tools
 
 
 def scripts(interpreter: str) -> list[Path]:
     """deploy/'s executable scripts whose first line names this interpreter."""
     found = []
     for path in sorted(DEPLOY.rglob("*")):
-        if path.is_file() and path.read_bytes()[:2] == b"#!":
-            if interpreter in path.read_text().splitlines()[0]:
-                found.append(path)
+        if path.is_file() and path.read_bytes()[:2] == b"#!" and interpreter in path.read_text().splitlines()[0]:
+            found.append(path)
     return found
 
 
@@ -29,8 +28,12 @@ def test_there_are_shell_and_python_scripts() -> None:
 @pytest.mark.parametrize("script", scripts("bash"), ids=lambda path: path.name)
 def test_shell_script_passes_shellcheck(script: Path) -> None:
     require_tools("shellcheck")
-    result = subprocess.run(["shellcheck", "--severity=style", "--external-sources", str(script)],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        ["shellcheck", "--severity=style", "--external-sources", str(script)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stdout
 
 

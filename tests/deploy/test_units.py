@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from installed import Installed, installed  # noqa: F401 -- the fixture
-from sandbox import DEPLOY, require_tools
+from tests.deploy.installed import Installed
+from tests.deploy.sandbox import DEPLOY, require_tools
 
 UNITS = sorted(path.name for path in (DEPLOY / "systemd").iterdir())
 
@@ -17,8 +17,13 @@ UNITS = sorted(path.name for path in (DEPLOY / "systemd").iterdir())
 def verify(units: list[Path]) -> subprocess.CompletedProcess[str]:
     """Run systemd-analyze verify on unit files, man pages not checked (none are installed in CI)."""
     require_tools("systemd-analyze")
-    return subprocess.run(["systemd-analyze", "verify", "--man=no", *map(str, units)],
-                          capture_output=True, text=True, timeout=60, cwd=units[0].parent)
+    return subprocess.run(
+        ["systemd-analyze", "verify", "--man=no", *map(str, units)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=units[0].parent,
+    )
 
 
 def relocated(installed: Installed, directory: Path, replace: dict[str, str] | None = None) -> list[Path]:
@@ -74,7 +79,10 @@ def test_every_program_a_unit_runs_is_installed_by_install_sh() -> None:
             assert (DEPLOY.parent / relative).exists(), program
 
 
-@pytest.mark.parametrize("unit", ["sciatica-kiosk.service", "sciatica-kiosk-warm.service", "sciatica-kiosk-backup.service"])
+@pytest.mark.parametrize(
+    "unit", ["sciatica-kiosk.service", "sciatica-kiosk-warm.service", "sciatica-kiosk-backup.service"]
+)
 def test_units_touching_the_data_run_as_kiosk_with_an_owner_only_umask(unit: str) -> None:
     text = (DEPLOY / "systemd" / unit).read_text()
-    assert "User=kiosk\n" in text and "UMask=0077" in text
+    assert "User=kiosk\n" in text
+    assert "UMask=0077" in text
