@@ -17,7 +17,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from kiosk.editor import blueprint as editor, file_views, languages as editor_languages, views  # noqa: F401 - importing them puts their routes on editor.bp
     from kiosk.extensions import csrf, htmx
     from kiosk.i18n import sync as catalog_sync
-    from kiosk.speech import service as speech, views as listen
+    from kiosk.speech import say, say_views, service as speech, views as listen
     from kiosk.staff import dashboard, login
     from kiosk.talk import views as talk
     from kiosk.visitor import display, views as visitor
@@ -51,7 +51,19 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     db.init_app(app)
     speech.init_app(app)
+    say.init_app(app)
     editor_languages.init_app(app, previewed=editor.previewed)
-    for blueprint in (cli.bp, assets.bp, display.bp, visitor.bp, talk.bp, login.bp, dashboard.bp, editor.bp, listen.bp):
+    for blueprint in (
+        cli.bp,
+        assets.bp,
+        display.bp,
+        visitor.bp,
+        talk.bp,
+        login.bp,
+        dashboard.bp,
+        editor.bp,
+        listen.bp,
+        say_views.bp,
+    ):
         app.register_blueprint(blueprint)
     return app

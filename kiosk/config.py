@@ -77,6 +77,14 @@ SPEECH_START_TIMEOUT = 10
 SPEECH_RETRY_SECONDS = 30
 # Start the workers with the first request the server answers, so the first tap finds them ready.
 SPEECH_PRESTART = True
+# Speech mode (everything on screen can be heard). Numbers below SPEECH_WHOLE_NUMBERS_BELOW are spoken
+# whole ("forty-two"), larger ones digit by digit; all of them are rendered by `kiosk speech warm`.
+SPEECH_WHOLE_NUMBERS_BELOW = 100
+# How long a finger must rest on the screen to turn speech mode on.
+SPEECH_HOLD_SECONDS = 2
+# The welcome screen's spoken invitation ("Touch the screen and hold to hear it"), one language at a time:
+# seconds between two, while nobody has touched the kiosk since it last started afresh. 0 turns it off.
+SPEECH_INVITATION_SECONDS = 0
 
 # Translation editor: the largest .po file and the most entries an upload may have, and how many dated
 # copies of each language's .po to keep. No request body may be larger than MAX_CONTENT_LENGTH bytes.

@@ -1,0 +1,162 @@
+"""Speech mode's clip service: say any label, status or number the kiosk shows, from the shared clip cache.
+
+Other features call these small functions and need nothing else: a new screen's messages are speakable
+as soon as its template uses them (kiosk.speech.sources reads them from the code), and `add_texts`
+lets a feature add plain texts it builds another way, such as a countdown in every second's words.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from flask import Flask, current_app
+
+from kiosk import i18n
+from kiosk.i18n import gettext as _, lazy_gettext as _l
+from kiosk.i18n.catalogs import placeholders
+from kiosk.speech import sources
+from kiosk.speech.phrases import Phrasebook
+from kiosk.speech.service import Voice, in_language, service
+from kiosk.talk import keyboard
+from kiosk.visitor.visit import countdown_texts
+
+# The volume steps of speech and reading aloud, in dB from the default (EN 301 549 §5.1.3.12): twelve
+# decibels louder for a noisy room, twelve quieter, in steps a listener can tell apart.
+VOLUME_STEPS_DB = (-12, -9, -6, -3, 0, 3, 6, 9, 12)
+DEFAULT_VOLUME_STEP = VOLUME_STEPS_DB.index(0)
+# Counts that reach every plural form of the kiosk's languages (Arabic has one for 100-102).
+PLURAL_SAMPLES = (*range(112), 1000, 1001, 1_000_000)
+
+# TRANSLATORS: The welcome screen says this aloud, one language at a time, to a visitor who cannot read it.
+INVITATION = _l("Touch the screen and hold to hear it.")
+
+TextSource = Callable[[], Iterable[str]]
+
+
+@dataclass(frozen=True)
+class Said:
+    """How a text is spoken: "ready" with its clips' texts and tokens, "no-voice", or "unknown" (not the kiosk's)."""
+
+    status: str
+    clips: tuple[tuple[str, str], ...] = ()
+
+
+def add_texts(app: Flask, source: TextSource) -> None:
+    """Let speech mode say more texts; source is called in each language and returns them translated."""
+    app.extensions.setdefault("kiosk_speech_texts", []).append(source)
+
+
+def _volume_texts() -> list[str]:
+    """Every volume announcement, so each is spoken as one sentence."""
+    levels = len(VOLUME_STEPS_DB)
+    return [_("Volume %(level)s of %(levels)s.", level=level, levels=levels) for level in range(1, levels + 1)]
+
+
+def _letters() -> dict[str, str]:
+    """Map each character of the on-screen keyboard to what its key says: its capital, or its name."""
+    letters: dict[str, str] = {}
+    for layout in keyboard.LAYOUTS.values():
+        for key in "".join(layout.rows):
+            said = keyboard.key_name(key) or keyboard.mark_label(key)
+            for char in {key, keyboard.capital(key), key.lower()}:
+                letters.setdefault(char, said)
+    return letters
+
+
+def _build(app: Flask, code: str) -> Phrasebook:
+    """Gather one language's texts: its visitor messages in every plural form, its name, keys and extras."""
+    translations = i18n.request_translations()
+    formats: list[str] = []
+    for message in sources.visitor_messages():
+        if message.plural is None:
+            forms = {translations.ugettext(message.singular)}
+        else:
+            forms = {translations.ungettext(message.singular, message.plural, n) for n in PLURAL_SAMPLES}
+        formats += sorted(forms)
+        # A translation whose placeholders are broken shows its English instead (kiosk.i18n.messages).
+        expected = set(placeholders(message.singular)) | set(placeholders(message.plural or ""))
+        if any(set(placeholders(form)) - expected for form in forms):
+            formats.append(message.singular)
+    language = next(language for language in i18n.languages().values() if language.code == code)
+    keys = [keyboard.mark_label(key) for layout in keyboard.LAYOUTS.values() for row in layout.rows for key in row]
+    texts = [language.name, *keys, *(layout.label for layout in keyboard.LAYOUTS.values())]
+    for source in app.extensions.get("kiosk_speech_texts", []):
+        texts += list(source())
+    return Phrasebook(formats, texts, _letters(), int(app.config["SPEECH_WHOLE_NUMBERS_BELOW"]))
+
+
+def phrasebook(code: str) -> Phrasebook:
+    """Return a language's phrasebook, built once per loaded catalog (an edited translation rebuilds it)."""
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]  # werkzeug's proxy API
+    with in_language(code):
+        translations = i18n.request_translations()
+        # Per app as well: tests build many apps, which share catalogs but not settings.
+        books: weakref.WeakKeyDictionary[Flask, Phrasebook] = translations.__dict__.setdefault(
+            "kiosk_phrasebooks", weakref.WeakKeyDictionary()
+        )
+        book = books.get(app)
+        if book is None:
+            book = books[app] = _build(app, code)
+        return book
+
+
+def _tokens(book: Phrasebook, voice: Voice) -> dict[str, str]:
+    """Map each clip token of a phrasebook's texts, in one voice, to its text."""
+    speech = service()
+    cache: dict[tuple[str, str, int], dict[str, str]] = book.__dict__.setdefault("kiosk_tokens", {})
+    key = (speech.engine_id, voice.name, voice.rate)
+    if key not in cache:
+        cache[key] = {speech.key(voice, text).token: text for text in book.texts()}
+    return cache[key]
+
+
+def say(code: str, text: str, segments: Iterable[str] = (), spell: bool = False) -> Said:
+    """Work out the clips that speak a text shown in a language; each clip's text is the kiosk's own."""
+    voice = service().voice(code)
+    if voice is None:
+        return Said("no-voice")
+    book = phrasebook(code)
+    parts = book.parts(text, segments, spell)
+    if parts is None:
+        return Said("unknown")
+    speech = service()
+    return Said("ready", tuple((part, speech.key(voice, part).token) for part in parts))
+
+
+def clip_text(code: str, token: str) -> str | None:
+    """Return the text a clip token stands for in a language, or None when it is none of the kiosk's."""
+    voice = service().voice(code)
+    if voice is None:
+        return None
+    return _tokens(phrasebook(code), voice).get(token)
+
+
+def phrase_jobs(codes: Iterable[str]) -> list[tuple[Voice, str]]:
+    """Return every (voice, text) speech mode may say in the given languages, for the warm-up."""
+    jobs: list[tuple[Voice, str]] = []
+    for code in codes:
+        voice = service().voice(code)
+        if voice is not None:
+            jobs += [(voice, text) for text in phrasebook(code).texts()]
+    return jobs
+
+
+def invitations() -> list[dict[str, str]]:
+    """Return the welcome screen's spoken invitation in each voiced language that has it translated."""
+    found = []
+    for language in i18n.languages().values():
+        if service().voice(language.code) is None:
+            continue
+        with in_language(language.code):
+            text = str(INVITATION)
+        if text != INVITATION.message_id or language.code == i18n.SOURCE_LANGUAGE:
+            found.append({"lang": language.tag, "text": text})
+    return found
+
+
+def init_app(app: Flask) -> None:
+    """Add the texts speech mode builds rather than finds: volume steps and the idle countdown."""
+    add_texts(app, _volume_texts)
+    add_texts(app, lambda: countdown_texts(int(app.config["IDLE_COUNTDOWN_SECONDS"])))
