@@ -73,17 +73,20 @@
   function focusItem(el, how) {
     current = el;
     outline(el);
-    if (how === "keys") {
-      if (!screen.isControl(el) && !el.hasAttribute("tabindex")) {
-        el.setAttribute("tabindex", "-1");
-        el.setAttribute(FOCUSED, "");
-        el.addEventListener("blur", () => {
-          if (el.hasAttribute(FOCUSED)) { el.removeAttribute("tabindex"); el.removeAttribute(FOCUSED); }
-        }, { once: true });
-      }
-      el.focus();
-    }
+    if (how === "keys") takeFocus(el);
     voice.say(utterance(el));
+  }
+
+  /** Move the keyboard focus to an item, making a text block focusable for as long as it has it. */
+  function takeFocus(el) {
+    if (!screen.isControl(el) && !el.hasAttribute("tabindex")) {
+      el.setAttribute("tabindex", "-1");
+      el.setAttribute(FOCUSED, "");
+      el.addEventListener("blur", () => {
+        if (el.hasAttribute(FOCUSED)) { el.removeAttribute("tabindex"); el.removeAttribute(FOCUSED); }
+      }, { once: true });
+    }
+    el.focus();
   }
 
   function move(step) {
@@ -142,6 +145,7 @@
     const title = screen.title();
     current = current && current.isConnected ? current : title;
     outline(current);
+    if (how === "keys" && current) takeFocus(current);
     const phrases = [words(strings.on), ...help()];
     if (config.status === "no-voice") { voice.say([words(strings.no_voice)]); return; }
     voice.say(phrases);

@@ -19,7 +19,7 @@ window.kioskScreen = (function () {
   // Elements that hold a block of text of their own: their inline content is one thing to hear.
   const BLOCK = [
     "h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "dt", "dd", "figcaption", "caption", "th", "td",
-    "label", "legend", "blockquote", "pre", "[role=heading]", "[role=status]", "[role=alert]", "[data-speak]",
+    "label", "legend", "blockquote", "pre", "[role=heading]", "[role=alert]", "[data-speak]",
   ].join(",");
   const SKIP = new Set(["SCRIPT", "STYLE", "TEMPLATE", "NOSCRIPT"]);
   const LIVE = "[aria-live]:not([aria-live=off]), [role=status], [role=alert], [role=log]";
@@ -37,6 +37,9 @@ window.kioskScreen = (function () {
     if (!el.getClientRects().length) return false;
     return getComputedStyle(el).visibility !== "hidden";
   }
+
+  /** A message that floats over the screen for a moment is announced when it appears, not visited. */
+  function toast(el) { return el.matches(LIVE) && getComputedStyle(el).position === "fixed"; }
 
   function isControl(el) { return el.matches(CONTROL) && !el.closest("[inert]"); }
   function isPicture(el) { return el.matches(PICTURE); }
@@ -79,7 +82,7 @@ window.kioskScreen = (function () {
     const found = [];
     const walk = (node, inBlock) => {
       for (const el of node.children) {
-        if (!rendered(el)) continue;
+        if (!rendered(el) || toast(el)) continue;
         if (isControl(el) || isPicture(el)) { found.push(el); continue; }
         let block = inBlock;
         if (!inBlock && (isBlock(el) || ownText(el)) && !labelsGroup(el)) {
