@@ -38,7 +38,9 @@ HTMLMediaElement.prototype.play = function () {
 };
 """
 CLIP = re.compile(r"^/(?P<tag>[^/]+)/say/(?P<token>[0-9a-f]+)\.mp3$")
-ARIA = re.compile(r'^- (?P<role>[\w-]+)(?: "(?P<name>(?:[^"\\]|\\.)*)")?(?P<attrs>(?: \[[^\]]*\])*)(?::(?: (?P<text>.*))?)?$')
+ARIA = re.compile(
+    r'^- (?P<role>[\w-]+)(?: "(?P<name>(?:[^"\\]|\\.)*)")?(?P<attrs>(?: \[[^\]]*\])*)(?::(?: (?P<text>.*))?)?$'
+)
 ROLE_WORDS = {"button": "button", "link": "link", "heading": "heading", "img": "picture", "textbox": "text field"}
 SELECTED = ("[pressed]", "[selected]", "[checked]", "[current")
 _heard: dict[str, float] = {}  # clip address -> RMS level, decoded once per test session

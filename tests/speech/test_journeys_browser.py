@@ -182,7 +182,9 @@ def explore_then_choose(visit: Visit, target: Any, role: str, name: str) -> int:
     url = visit.page.url
     mark, point = tap(visit, target)
     lang = target.evaluate("el => el.closest('[lang]').lang")
-    visit.check_heard(mark, role, name, False, lang if lang != visit.page.evaluate("document.documentElement.lang") else None)
+    visit.check_heard(
+        mark, role, name, False, lang if lang != visit.page.evaluate("document.documentElement.lang") else None
+    )
     expect(target).to_have_attribute("data-speech-current", "")
     assert visit.page.url == url  # the first touch only speaks
     mark = visit.ear.count()
