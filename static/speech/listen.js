@@ -221,7 +221,8 @@
 
   // Silence falls as the old page goes, not after the new one settles.
   document.addEventListener("htmx:beforeSwap", (event) => {
-    if (event.detail.target && event.detail.target.id === "kiosk-screen") stop(false);
+    const target = event.detail.target;
+    if (target && target.id === "kiosk-screen" && event.detail.shouldSwap) stop(false);  // not for a 204
   });
   document.addEventListener("kiosk:navigate", () => { stop(false); bind(); });
   document.addEventListener("htmx:historyRestore", () => { stop(false); bind(); });

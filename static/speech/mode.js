@@ -243,7 +243,10 @@
       move(forward ? 1 : -1);
       return;
     }
-    if (!gesture.moved && gesture.wasCurrent) activate(current);
+    if (!gesture.moved && gesture.wasCurrent) {
+      suppressClick = true;  // the tap's own click comes next; it must not act a second time
+      activate(current);
+    }
   }
   window.addEventListener("pointerup", released, { capture: true });
   window.addEventListener("pointercancel", released, { capture: true });
@@ -336,9 +339,10 @@
 
   // --- What changes by itself: live regions, dialogs, the idle countdown ---------------------------
   const changed = new Set();
-  let announceTimer = 0;
+  let announcing = false;
 
   function announce() {
+    announcing = false;
     const regions = [...changed];
     changed.clear();
     if (!on) return;
@@ -398,12 +402,14 @@
       const region = screen.liveRegion(target);
       if (region) changed.add(region);
     }
-    if (changed.size) { clearTimeout(announceTimer); announceTimer = setTimeout(announce, 60); }
+    if (changed.size && !announcing) { announcing = true; queueMicrotask(announce); }
   }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ["open"] });
 
   // --- Navigation, the reset and the welcome invitation -------------------------------------------
+  // A 204 (a display change) swaps nothing: only a real new screen silences speech.
   document.addEventListener("htmx:beforeSwap", (event) => {
-    if (event.detail.target && event.detail.target.id === "kiosk-screen") { swapping = true; voice.stop(); }
+    const target = event.detail.target;
+    if (target && target.id === "kiosk-screen" && event.detail.shouldSwap) { swapping = true; voice.stop(); }
   });
   document.addEventListener("kiosk:navigate", () => { swapping = false; arrived(); });
   document.addEventListener("htmx:historyRestore", () => { swapping = false; arrived(); });

@@ -147,7 +147,7 @@ window.kioskVoice = (function () {
       const answer = new Promise((resolve, reject) => { settle = { resolve, reject }; });
       resolved.set(key, answer);
       answer.catch(() => resolved.delete(key));
-      if (!batch.length) setTimeout(flush, 0);
+      if (!batch.length) queueMicrotask(flush);  // everything asked for in this moment goes in one request
       batch.push({ phrase, settle });
     }
     return resolved.get(key);
@@ -284,33 +284,34 @@ window.kioskVoice = (function () {
   }
 
   // --- When speech cannot be had -----------------------------------------------------------------
-  const alarms = {};  // message -> Promise of an object URL, fetched while the server answers
+  const alarms = {};  // message -> Promise of its clips [{address, url}] in memory, or null
 
   /** Fetch the clips that say speech or the server is unavailable, while both still work. */
   function ready() {
     for (const message of [strings.unavailable, strings.offline]) {
       if (alarms[message]) continue;
       alarms[message] = resolve({ text: message })
-        .then((answer) => (answer.status === "ready" && answer.clips.length === 1 ? load(answer.clips[0].audio) : null))
-        .catch(() => null);
+        .then((answer) => {
+          if (answer.status !== "ready" || !answer.clips.length) return null;
+          return Promise.all(answer.clips.map(async (clip) => ({ address: clip.audio, url: await load(clip.audio) })));
+        })
+        .catch(() => { delete alarms[message]; return null; });  // try again with the next screen
     }
   }
 
-  /** Say that speech failed: the pre-rendered words if there are any, else a tone; and show the note. */
+  /** Say that speech failed: in words rendered while it worked if there are any, else a tone; show the note. */
   async function alarm(error) {
     const message = error.status === 0 ? strings.offline : strings.unavailable;
     note(error.status === 0 ? strings.offline : error.message || strings.unavailable);
     if (Date.now() - lastAlarm < 3000) return;  // a burst of failures says so once
     lastAlarm = Date.now();
-    const url = alarms[message] ? await alarms[message] : null;
+    const words = alarms[message] ? await alarms[message] : null;
+    halt();
     const mine = generation;
-    if (url) {
-      speaking = true;
-      await play(url, "", mine);
-      if (mine === generation) speaking = false;
-    } else {
-      tone();
-    }
+    if (!words) { tone(); return; }
+    speaking = true;
+    for (const word of words) if (!(await play(word.url, word.address, mine))) return;
+    if (mine === generation) speaking = false;
   }
 
   /** Show a note to sighted visitors in the status area; speech mode knows it has already been voiced. */

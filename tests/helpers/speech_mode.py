@@ -148,3 +148,33 @@ def role_word(app: Flask, code: str, role: str) -> str | None:
     """The word speech mode says for a role, in a language."""
     english = ROLE_WORDS.get(role)
     return translate(app, code, english) if english else None
+
+
+class Finger:
+    """Touches as a finger does, through Chromium's input pipeline: Playwright's touchscreen only taps."""
+
+    def __init__(self, page: Any) -> None:
+        self.cdp = page.context.new_cdp_session(page)
+
+    def _send(self, kind: str, points: list[tuple[float, float]]) -> None:
+        touch_points = [{"x": x, "y": y, "id": i} for i, (x, y) in enumerate(points)]
+        self.cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": touch_points})
+
+    def down(self, *points: tuple[float, float]) -> None:
+        """Put one finger, or several, on the glass."""
+        self._send("touchStart", list(points))
+
+    def move(self, *points: tuple[float, float]) -> None:
+        """Slide the fingers to new places."""
+        self._send("touchMove", list(points))
+
+    def up(self) -> None:
+        """Lift every finger."""
+        self._send("touchEnd", [])
+
+
+def centre(locator: Any) -> tuple[float, float]:
+    """The middle of an element on screen."""
+    box = locator.bounding_box()
+    assert box is not None
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
