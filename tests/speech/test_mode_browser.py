@@ -124,9 +124,7 @@ def test_first_touch_speaks_and_outlines_second_tap_or_double_tap_acts(live_serv
     expect(page.get_by_role("heading", level=1)).to_have_text("What causes sciatica?")
 
 
-def test_a_sliding_finger_says_each_language_it_passes_in_that_languages_voice(
-    live_server: Any, new_page: Any
-) -> None:
+def test_a_sliding_finger_says_each_language_it_passes_in_that_languages_voice(live_server: Any, new_page: Any) -> None:
     page, ear = open_page(new_page, live_server, "/en/")
     hear_button(page).tap()
     speech_on(page)
@@ -306,7 +304,9 @@ def broken_server(tmp_path: Path) -> Iterator[LiveServer]:
         for text in ("Start", "Reading aloud is not working right now.", "Please ask at the front desk."):
             speech.render(voice, text)
     speech.close()
-    app = make_app(data, SPEECH_ENGINE="espeak-ng", SPEECH_WORKERS=1, SPEECH_ESPEAK_COMMAND=str(broken_espeak(tmp_path)))
+    app = make_app(
+        data, SPEECH_ENGINE="espeak-ng", SPEECH_WORKERS=1, SPEECH_ESPEAK_COMMAND=str(broken_espeak(tmp_path))
+    )
     server = LiveServer(app)
     yield server
     server.stop()
@@ -343,7 +343,7 @@ def test_without_any_rendered_words_a_broken_engine_plays_a_tone(tmp_path: Path,
     app = make_app(tmp_path / "data", SPEECH_ENGINE="espeak-ng", SPEECH_ESPEAK_COMMAND=str(broken_espeak(tmp_path)))
     server = LiveServer(app)
     try:
-        page, ear = open_page(new_page, server, "/en/")
+        page, _ = open_page(new_page, server, "/en/")
         hear_button(page).tap()
         page.wait_for_function("() => window.__spoken.some((said) => said.tone)")
         expect(page.locator("#kiosk-status")).to_have_text(
