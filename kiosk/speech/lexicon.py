@@ -190,3 +190,9 @@ def engine_text(text: str, lang: str, lexicon: Lexicon) -> str:
     if lang == "ar":
         text = tatweel_before_glides(spell_out_glide_geminates(shadda_first(text)))
     return text
+
+
+def replacement_text(replacement: str, lang: str) -> str:
+    """Return what the engine reads for a replacement on its own, to try it before it is saved."""
+    replacement = _clean(replacement)
+    return replacement if replacement.startswith("[[") else engine_text(replacement, lang, EMPTY)

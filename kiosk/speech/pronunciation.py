@@ -131,7 +131,8 @@ class PronunciationStore:
 
     def removed(self, lang: str) -> list[str]:
         """Return the shipped words staff removed."""
-        return sorted(self._read_staff(lang)["removed"])
+        removed = self._read_staff(lang)["removed"]
+        return sorted((row.get("word", key) for key, row in removed.items()), key=str.casefold)
 
     def version(self, lang: str) -> str:
         """A short fingerprint of a language's lexicon, for caches of what the engine reads."""
@@ -191,7 +192,8 @@ class PronunciationStore:
         key = word.casefold()
         staff["entries"].pop(key, None)
         if any(item.word.casefold() == key for item in self._read_repo(lang)[0]):
-            staff["removed"][key] = {"user": user, "time": datetime.now(UTC).isoformat(timespec="seconds")}
+            removed = {"word": word, "user": user, "time": datetime.now(UTC).isoformat(timespec="seconds")}
+            staff["removed"][key] = removed
 
     def remove(self, lang: str, word: str, user: str) -> None:
         """Remove an entry, whether staff added it or it was shipped."""
@@ -207,4 +209,5 @@ class PronunciationStore:
         with self._editing(lang) as staff:
             staff["entries"].pop(key, None)
             staff["removed"].pop(key, None)
-        self._log(lang, user, "restore", word, old.entry if old else None, None)
+        new = self.find(lang, word)
+        self._log(lang, user, "restore", word, old.entry if old else None, new.entry if new else None)

@@ -61,6 +61,11 @@ class Recording:
         return current is not None and normalize(current) == self.text
 
     @property
+    def made(self) -> datetime:
+        """When the take was saved."""
+        return datetime.fromisoformat(self.time)
+
+    @property
     def approved(self) -> bool:
         """True once a staff member approved it for the kiosk."""
         return self.state == APPROVED

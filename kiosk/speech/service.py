@@ -171,6 +171,12 @@ class SpeechService:
             self._unreadable.add(key)
             return self._clip(voice, plain)
 
+    def render_spoken(self, voice: Voice, spoken: str) -> Path:
+        """Return a clip of text exactly as given to the engine, phoneme input included (to try an entry)."""
+        if not speakable(spoken):
+            raise NothingToSay("the text has no words to read aloud")
+        return self._clip(voice, spoken)
+
     def _clip(self, voice: Voice, spoken: str) -> Path:
         """Return the clip of a text exactly as the engine reads it, rendering it once."""
         key = AudioKey.for_text(self.engine_id, voice.name, voice.rate, FORMAT, spoken)
