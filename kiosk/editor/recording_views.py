@@ -130,14 +130,12 @@ def record(lang: str, entry_id: str) -> ResponseReturnValue:
         return _screen(lang, found, 422, refused.describe())
     source = "microphone" if request.form.get("source") == "microphone" else "upload"
     speech = service()
-    speech.recordings.add(lang, found.key, current, processed, user(), source, upload.filename or "")
-    flash(
-        _(
-            "Recording saved: %(seconds)s seconds. Listen to it, then approve it for the kiosk.",
-            seconds=f"{processed.seconds:.1f}",
-        ),
-        "info",
+    take = speech.recordings.add(lang, found.key, current, processed, user(), source, upload.filename or "")
+    message = _(
+        "Recording saved: %(seconds)s seconds. Listen to it, then approve it for the kiosk.",
+        seconds=f"{take.seconds:.1f}",
     )
+    flash(message, "info")
     return redirect(url_for(".record", lang=lang, entry_id=entry_id) + "#takes", code=303)
 
 

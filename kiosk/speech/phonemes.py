@@ -145,13 +145,14 @@ class Reader:
         return self.spoken(text, voice, ipa) if "[[" in text else self.phonemes(text, voice, ipa)
 
 
-_readers: dict[EngineSettings, Reader] = {}
+_readers: dict[tuple[str | None, str | None], Reader] = {}
 
 
 def reader(settings: EngineSettings) -> Reader:
     """Return this process's reader; libespeak-ng can be initialised only once per process."""
-    if settings not in _readers:
+    where = settings.library_location()
+    if where not in _readers:
         if _readers:
-            raise EngineUnavailable("libespeak-ng is already loaded in this process with other settings")
-        _readers[settings] = Reader(settings)
-    return _readers[settings]
+            raise EngineUnavailable("libespeak-ng is already loaded in this process from another place")
+        _readers[where] = Reader(settings)
+    return _readers[where]

@@ -42,7 +42,7 @@ REFUSALS = {
         "This file is not audio the kiosk can read. It reads WebM or Ogg (Opus), WAV, MP3 and M4A. Nothing was saved."
     ),
     # TRANSLATORS: A staff recording was refused: a video or other file without a sound track.
-    "no-sound": _l("This file has no sound in it. Nothing was saved."),
+    "no-sound": _l("This file has no sound in it (is it a picture or a video?). Nothing was saved."),
     # TRANSLATORS: A staff recording was refused: the file is broken. %(detail)s is a technical reason.
     "damaged": _l("This file is damaged and cannot be played to the end (%(detail)s). Nothing was saved."),
     # TRANSLATORS: A staff recording was refused because of its sample rate; %(rate)s is a number of Hz.
