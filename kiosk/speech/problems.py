@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import has_app_context
+from flask import has_request_context
 
 from kiosk.i18n import lazy_gettext as _l
 
@@ -44,8 +44,8 @@ MESSAGES = {
 
 
 def describe(problem: Problem) -> str:
-    """Say a problem in the staff member's language (in English outside a request or a command)."""
+    """Say a problem in the staff member's language (in English outside a request: logs and commands)."""
     code, params = problem
     message = MESSAGES.get(code, MESSAGES["engine"])
-    text = str(message) if has_app_context() else message.message_id
+    text = str(message) if has_request_context() else message.message_id
     return text % {"detail": code, **params}

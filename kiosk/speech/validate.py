@@ -27,6 +27,7 @@ from kiosk.speech.phonemes import Reader, reader, switches
 from kiosk.speech.problems import Problem
 
 _STRESS_AND_SPACE = str.maketrans("", "", "',%= ")
+_PAUSES = str.maketrans("", "", "_:!|")
 VALIDATE_TIMEOUT = 20.0
 
 
@@ -35,7 +36,7 @@ def problems(read: Reader, lang: str, voice: str, replacement: str) -> list[Prob
     if replacement.startswith("[["):
         written = replacement[2:-2].strip()
         traced = read.spoken(replacement, voice)
-        if not traced.strip():
+        if not traced.translate(_STRESS_AND_SPACE).translate(_PAUSES):
             return [("silent", {})]
         if traced.translate(_STRESS_AND_SPACE) != written.translate(_STRESS_AND_SPACE):
             return [("phonemes", {"written": written, "read": traced})]

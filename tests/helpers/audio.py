@@ -30,7 +30,11 @@ FORMATS = {
 def espeak_env() -> dict[str, str]:
     """The environment that runs Debian's espeak-ng on the bundled libespeak-ng 1.52."""
     folder = str(Path(espeakng_loader.get_library_path()).parent)
-    return {**os.environ, "LD_LIBRARY_PATH": folder, "ESPEAK_DATA_PATH": str(Path(espeakng_loader.get_data_path()).parent)}
+    return {
+        **os.environ,
+        "LD_LIBRARY_PATH": folder,
+        "ESPEAK_DATA_PATH": str(Path(espeakng_loader.get_data_path()).parent),
+    }
 
 
 def speech(text: str, voice: str = "id", rate: int = 140) -> tuple[bytes, int]:

@@ -97,6 +97,7 @@ def test_the_russian_entries_are_stressed_on_the_last_syllable(read: Reader) -> 
         ("zh_Hans", "cmn", "yi hui", "switch"),
         ("ar", "ar", "اطلب", "arabic"),  # no vowel marks: /at̪lb/
         ("fr", "fr", "...", "silent"),
+        ("ru", "ru", "[[_:_:]]", "silent"),  # nothing but pauses
     ],
 )
 def test_entries_that_the_engine_would_misread_are_refused(

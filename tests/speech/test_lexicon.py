@@ -19,7 +19,9 @@ from kiosk.speech.lexicon import (
 from kiosk.speech.text import normalize
 
 FR = Lexicon([entry("dos", "dau", "back")])
-RU = Lexicon([entry("ишиас", "[[ISy'As]]", "stress"), entry("ишиаса", "[[ISy'Asa#]]", "stress"), entry("A до Z", "а до зет", "")])
+RU = Lexicon(
+    [entry("ишиас", "[[ISy'As]]", "stress"), entry("ишиаса", "[[ISy'Asa#]]", "stress"), entry("A до Z", "а до зет", "")]
+)
 
 
 def test_only_whole_words_change_in_any_case() -> None:
@@ -98,7 +100,10 @@ def test_a_damaged_file_keeps_its_good_lines_and_reports_the_rest() -> None:
     assert len(problems) == 3
     assert any("fr.tsv:4" in problem for problem in problems)
     assert any("listed twice" in problem for problem in problems)
-    assert parse("dos\tdau\tok\n", "fr.tsv") == ([], ["fr.tsv: the first line must be the header word<TAB>replacement<TAB>reason"])
+    assert parse("dos\tdau\tok\n", "fr.tsv") == (
+        [],
+        ["fr.tsv: the first line must be the header word<TAB>replacement<TAB>reason"],
+    )
 
 
 def test_the_words_an_entry_changes_are_found() -> None:

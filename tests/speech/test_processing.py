@@ -53,7 +53,9 @@ def test_every_upload_format_becomes_a_trimmed_clip_at_the_synthetic_loudness(
     assert lufs(clip) == pytest.approx(TARGET_LUFS, abs=1)
 
 
-def test_a_loud_take_is_turned_down_and_its_peaks_stay_under_full_scale(voice: tuple[bytes, int], tmp_path: Path) -> None:
+def test_a_loud_take_is_turned_down_and_its_peaks_stay_under_full_scale(
+    voice: tuple[bytes, int], tmp_path: Path
+) -> None:
     samples, rate = voice
     done = process(encode(samples, rate, "wav", gain=3.0), max_seconds=120)
     clip = tmp_path / "loud.mp3"

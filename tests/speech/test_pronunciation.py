@@ -75,6 +75,8 @@ def test_a_damaged_staff_file_is_ignored_and_the_shipped_entries_still_work(stor
 
 
 def test_a_bad_shipped_line_is_skipped_and_reported(store: PronunciationStore) -> None:
-    store.repo_file("fr").write_text("word\treplacement\treason\ndos\tdau\tok\nnez\t[[n'e\tunclosed\n", encoding="utf-8")
+    store.repo_file("fr").write_text(
+        "word\treplacement\treason\ndos\tdau\tok\nnez\t[[n'e\tunclosed\n", encoding="utf-8"
+    )
     assert store.lexicon("fr").apply("le dos, le nez") == "le dau, le nez"
     assert len(store.problems("fr")) == 1

@@ -156,8 +156,10 @@ def test_a_pending_take_is_not_played_and_addresses_cannot_be_guessed(app: Flask
     assert visitor.get(f"/es/listen/{PAGE}/rec-{'0' * 32}.mp3").status_code == 404
     assert visitor.get(f"/es/listen/{PAGE}/rec-..%2F..%2Fsecret_key.mp3").status_code == 404
     assert len(pending.id) == 32
-    for path in ("/recordings/", "/es/listen/", f"/es/listen/{PAGE}/", "/static/../recordings/"):
-        assert visitor.get(path, follow_redirects=True).status_code == 404
+    for path in ("/recordings/", "/es/recordings/", "/es/listen/", f"/es/listen/{PAGE}/", "/static/../recordings/"):
+        answer = visitor.get(path, follow_redirects=True)
+        assert pending.id not in answer.get_data(as_text=True)
+        assert answer.mimetype != "audio/mpeg"
     # Staff hear it in the editor only when signed in.
     address = f"/staff/recordings/es/{entry_for(store_of(app), 'es', key).id}/{pending.id}.mp3"
     assert visitor.get(address).status_code == 302
