@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from typing import Any
 
@@ -55,7 +55,7 @@ def problems(read: Reader, lang: str, voice: str, replacement: str) -> list[Prob
 
 
 def check_entries(
-    settings: EngineSettings, jobs: list[Mapping[str, str]], timeout: float = VALIDATE_TIMEOUT
+    settings: EngineSettings, jobs: Sequence[Mapping[str, str]], timeout: float = VALIDATE_TIMEOUT
 ) -> list[list[Problem]]:
     """Check entries in a child process; each job names lang, voice and replacement."""
     try:
