@@ -109,13 +109,16 @@ def record(lang: str, entry_id: str) -> ResponseReturnValue:
     if request.method == "GET":
         return _screen(lang, found)
     limit = int(current_app.config["RECORDING_MAX_UPLOAD_BYTES"])
+    too_big = _("The file is larger than %(limit)s MB. Nothing was saved.", limit=f"{limit / 1_000_000:.0f}")
+    # Refused unread when the size is known; a body without one stops being read at the limit.
+    if (request.content_length or 0) > limit:
+        return _screen(lang, found, 413, too_big)
     request.max_content_length = limit
     try:
         csrf.protect()
         upload = request.files.get("audio")
     except RequestEntityTooLarge:
-        message = _("The file is larger than %(limit)s MB. Nothing was saved.", limit=f"{limit / 1_000_000:.0f}")
-        return _screen(lang, found, 413, message)
+        return _screen(lang, found, 413, too_big)
     current = sound.shown_text(found)
     if not sound.can_record(found) or current is None:
         return _screen(lang, found, 409, _("This message cannot be recorded now. Nothing was saved."))
