@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from kiosk.editor import sound
 from kiosk.speech.processing import process
@@ -63,17 +63,16 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 
 
 @pytest.fixture(scope="module")
-def chromium(microphone: Path) -> Iterator[Any]:
-    """Chromium with a fake microphone that plays speech, and the permission granted."""
+def chromium(browser: Any, microphone: Path) -> Iterator[Any]:
+    """A second Chromium, from the session's Playwright, with a fake microphone that plays speech."""
     flags = [
         "--use-fake-ui-for-media-stream",
         "--use-fake-device-for-media-stream",
         f"--use-file-for-fake-audio-capture={microphone}",
     ]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS + flags)
-        yield browser
-        browser.close()
+    with_microphone = browser.browser_type.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS + flags)
+    yield with_microphone
+    with_microphone.close()
 
 
 @pytest.fixture
