@@ -31,6 +31,9 @@ def _sound_index(lang: str) -> dict[str, Any]:
         cached[lang] = {
             "voiced": speech.voice(lang) is not None,
             "takes": takes,
+            # Addresses made once and filled in per entry: url_for for each of hundreds of entries is slow.
+            "listen": url_for("editor.entry_listen", lang=lang, entry_id="ENTRY"),
+            "record": url_for("recordings.record", lang=lang, entry_id="ENTRY"),
             "labels": {
                 # TRANSLATORS: Button in the translation editor that reads one message aloud. Short.
                 "listen": _("Listen"),
@@ -52,11 +55,10 @@ def entry_sound(lang: str, entry: Entry) -> dict[str, Any]:
     takes = index["takes"].get(entry.key, [])
     current = sound.shown_text(entry)
     recordable = sound.can_record(entry)
+    audible = index["voiced"] or sound.playable(takes, current or "") is not None
     return {
-        "listen": url_for("editor.entry_listen", lang=lang, entry_id=entry.id)
-        if index["voiced"] or sound.playable(takes, current or "")
-        else None,
-        "record": url_for("recordings.record", lang=lang, entry_id=entry.id) if recordable else None,
+        "listen": index["listen"].replace("ENTRY", entry.id) if audible else None,
+        "record": index["record"].replace("ENTRY", entry.id) if recordable else None,
         "state": sound.state_of(takes, current) if recordable else None,
         "labels": index["labels"],
     }
