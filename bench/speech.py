@@ -1,6 +1,6 @@
 """Read-aloud figures against the issue's goals, on a real `kiosk serve` (waitress) over loopback.
 
-    .venv/bin/python bench/speech.py [--engine pyttsx3|espeak-ng|both] [--part all|server|touch]
+    .venv/bin/python bench/speech.py [--engine pyttsx3|espeak-ng|both] [--part all|speech|recording|touch]
 
 For each engine it measures, on a fresh data directory:
   cold   tap to first audio: the first sentence's clip, not yet cached, fetched as the Listen button
@@ -10,8 +10,14 @@ For each engine it measures, on a fresh data directory:
   burst  20 concurrent requests for 20 sentences not yet cached; goal: all succeed;
   warm-up `kiosk speech warm` of everything the kiosk says in every voiced language (page sentences
          and all of speech mode's labels, statuses, role words, keys and numbers).
+  record  a staff recording of 10 seconds (WebM/Opus, as the browser sends it, and WAV) made ready for the
+         kiosk: decoded, trimmed, loudness-normalised and encoded, against decoding and encoding it alone
+         in the same run; goal at most 1 s.
 And once, on the default engine: speech mode's touch -> audio playing in Chromium for labels the
 warm-up rendered (bench/touch_latency.py), against a clip already in memory; goal p95 <= 150 ms.
+
+    .venv/bin/python bench/speech.py --part recording     # only the recording figures (a few seconds)
+    .venv/bin/python bench/speech.py --part touch         # only speech mode's touch figures (about a minute)
 """
 
 from __future__ import annotations
@@ -213,7 +219,9 @@ def bench_touch() -> dict[str, Any]:
 
     with tempfile.TemporaryDirectory() as data:
         env = {**os.environ, "KIOSK_DATA_DIR": data}
-        subprocess.run([KIOSK, "speech", "warm", "--lang", "en", "--no-progress"], env=env, check=True, capture_output=True)
+        subprocess.run(
+            [KIOSK, "speech", "warm", "--lang", "en", "--no-progress"], env=env, check=True, capture_output=True
+        )
         server = Server("pyttsx3", Path(data))
         try:
             return touch_latency.measure(f"http://127.0.0.1:{server.port}")
@@ -221,17 +229,62 @@ def bench_touch() -> dict[str, Any]:
             server.stop()
 
 
+def ten_seconds_of_speech() -> dict[str, bytes]:
+    """A 10-second take of real speech with silence around it, as WebM/Opus and as WAV."""
+    sys.path.insert(0, str(REPO))
+    from tests.helpers.audio import encode, speech
+
+    samples, rate = speech(
+        "Ang sciatica ay pananakit na nagmumula sa sciatic nerve. Ito ang pinakamalaking ugat sa katawan. "
+        "Karamihan sa mga tao ay nakakaramdam ng sakit sa ibabang likod at sa binti."
+    )
+    # Trimmed or padded to 8.5 s of speech, then 0.5 s of silence before and 1 s after: 10 s in all.
+    samples = (samples * 2)[: int(8.5 * rate) * 2]
+    return {kind: encode(samples, rate, kind, gain=0.3, lead=0.5, tail=1.0) for kind in ("webm", "wav")}
+
+
+def bench_recording(repeat: int = 15) -> None:
+    """Time making a 10-second recording ready, against the decode and encode any pipeline needs."""
+    import array
+
+    from kiosk.speech.audio import Pcm, encode_mp3
+    from kiosk.speech.processing import RATE, decode, process
+
+    print(f"\n== staff recording, 10 s take ({os.cpu_count()} cores) ==")
+    for kind, data in ten_seconds_of_speech().items():
+        done = process(data, 120)  # loads FFmpeg's codecs once, as a running server already has
+        # The baseline: decoding the upload and encoding the kept audio to MP3, which any pipeline does.
+        kept, _seconds = decode(done.mp3, 120)
+        pcm = array.array("h", (int(max(-1.0, min(1.0, value)) * 32767) for value in kept)).tobytes()
+        full, baseline = [], []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            done = process(data, 120)
+            full.append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            decode(data, 120)
+            encode_mp3(Pcm(pcm, RATE))
+            baseline.append((time.perf_counter() - started) * 1000)
+        print(
+            f"{kind:5} {len(data) / 1000:7.0f} kB, {done.received_seconds:.1f} s received, {done.seconds:.1f} s kept, "
+            f"{done.loudness_in:.1f} -> {done.loudness_out:.1f} LUFS: median {statistics.median(full):.0f} ms, "
+            f"max {max(full):.0f} ms; decode + encode alone median {statistics.median(baseline):.0f} ms "
+            f"({statistics.median(full) / statistics.median(baseline):.2f}x)  [goal <= 1000 ms]"
+        )
+
+
 def main() -> None:
     """Run the benchmark."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--engine", choices=["pyttsx3", "espeak-ng", "both"], default="both")
-    parser.add_argument("--part", choices=["all", "server", "touch"], default="all")
-    args = parser.parse_args()
-    engines = ["pyttsx3", "espeak-ng"] if args.engine == "both" else [args.engine]
-    if args.part in ("all", "server"):
-        for engine in engines:
+    parser.add_argument("--part", choices=["all", "speech", "recording", "touch"], default="all")
+    arguments = parser.parse_args()
+    if arguments.part in ("all", "speech"):
+        for engine in ["pyttsx3", "espeak-ng"] if arguments.engine == "both" else [arguments.engine]:
             report(engine, bench_engine(engine))
-    if args.part in ("all", "touch"):
+    if arguments.part in ("all", "recording"):
+        bench_recording()
+    if arguments.part in ("all", "touch"):
         import touch_latency
 
         touch_latency.report(bench_touch())

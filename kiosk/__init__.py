@@ -14,7 +14,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # Imported here, so a speech worker process that imports a kiosk module never loads the web app.
     from kiosk import cli, errors, i18n
     from kiosk.core import assets, db, paths, secret_key
-    from kiosk.editor import blueprint as editor, file_views, languages as editor_languages, views  # noqa: F401 - importing them puts their routes on editor.bp
+    from kiosk.editor import (  # noqa: F401 - importing the view modules puts their routes on editor.bp
+        blueprint as editor,
+        file_views,
+        languages as editor_languages,
+        pronunciation_views,
+        recording_views,
+        sound_views,
+        views,
+    )
     from kiosk.extensions import csrf, htmx
     from kiosk.i18n import sync as catalog_sync
     from kiosk.speech import say, say_views, service as speech, views as listen
@@ -66,4 +74,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         say_views.bp,
     ):
         app.register_blueprint(blueprint)
+    app.register_blueprint(recording_views.bp)
     return app

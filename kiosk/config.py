@@ -77,6 +77,11 @@ SPEECH_START_TIMEOUT = 10
 SPEECH_RETRY_SECONDS = 30
 # Start the workers with the first request the server answers, so the first tap finds them ready.
 SPEECH_PRESTART = True
+# The shipped pronunciation lexicon, pronunciation/<lang>.tsv in the repo unless set; staff add to it in the editor.
+SPEECH_LEXICON_DIR = None
+# Staff recordings: the longest take in seconds, and the largest upload in bytes (two minutes of stereo WAV fit).
+RECORDING_MAX_SECONDS = 120
+RECORDING_MAX_UPLOAD_BYTES = 25_000_000
 # Speech mode (everything on screen can be heard). Numbers below SPEECH_WHOLE_NUMBERS_BELOW are spoken
 # whole ("forty-two"), larger ones digit by digit; all of them are rendered by `kiosk speech warm`.
 SPEECH_WHOLE_NUMBERS_BELOW = 100

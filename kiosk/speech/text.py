@@ -47,7 +47,14 @@ def sentences(text: str) -> list[str]:
     return [sentence for sentence, _ in segments(normalize(text)) if speakable(sentence)]
 
 
+def page_messages(topic: content.Topic) -> list[tuple[str, str]]:
+    """Return a page's messages in reading order: each one's English id and its text in the current language."""
+    found = [(topic.title.message_id, str(topic.title))]
+    found += [(text.message_id, str(text)) for block in topic.blocks for text in block.texts]
+    found.append((content.DISCLAIMER.message_id, str(content.DISCLAIMER)))
+    return found
+
+
 def page_sentences(topic: content.Topic) -> list[str]:
     """Return a page's sentences in reading order, in the current language, as the page shows them."""
-    texts = [*topic.texts(), str(content.DISCLAIMER)]
-    return [sentence for text in texts for sentence in sentences(text)]
+    return [sentence for _, text in page_messages(topic) for sentence in sentences(text)]

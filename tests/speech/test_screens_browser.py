@@ -79,7 +79,9 @@ def test_everything_on_every_screen_is_speakable(live_server: Any, new_page: Any
     assert problems == []
 
 
-@pytest.mark.parametrize("path", ["/en/", "/en/topics/what-is-sciatica", "/en/talk-to-staff/name?reason=question", "/ar/"])
+@pytest.mark.parametrize(
+    "path", ["/en/", "/en/topics/what-is-sciatica", "/en/talk-to-staff/name?reason=question", "/ar/"]
+)
 def test_speech_mode_keeps_axe_clean_and_targets_large(live_server: Any, new_page: Any, path: str) -> None:
     for viewport, contrast in ((PORTRAIT, "normal"), (LANDSCAPE, "high")):
         page = new_page(viewport)
