@@ -57,9 +57,15 @@ class Phrasebook:
         texts: Iterable[str] = (),
         letters: Mapping[str, str] | None = None,
         whole_below: int = 100,
+        messages: Mapping[str, str] | None = None,
     ) -> None:
-        """Learn the messages (translated, placeholders and all), extra plain texts and the keyboard's letters."""
+        """Learn the messages (translated, placeholders and all), extra plain texts and the keyboard's letters.
+
+        messages maps the text of each message that reads the same every time to the message's id, so a
+        staff recording of it can be played instead.
+        """
         self.whole_below = whole_below
+        self.messages = {normalize(text): key for text, key in (messages or {}).items()}
         self.letters = {char: normalize(label) for char, label in (letters or {}).items()}
         self.patterns: list[Pattern] = []
         self._known: dict[str, None] = {}  # an ordered set: the warm-up renders in this order

@@ -16,9 +16,11 @@ from flask import Flask, current_app
 from kiosk import i18n
 from kiosk.i18n import gettext as _, lazy_gettext as _l
 from kiosk.i18n.catalogs import placeholders
-from kiosk.speech import sources
+from kiosk.speech import recordings, sources
 from kiosk.speech.phrases import Phrasebook
+from kiosk.speech.recordings import Recording
 from kiosk.speech.service import Voice, in_language, service
+from kiosk.speech.text import normalize
 from kiosk.talk import keyboard
 from kiosk.visitor.visit import countdown_texts
 
@@ -33,6 +35,7 @@ PLURAL_SAMPLES = (*range(112), 1000, 1001, 1_000_000)
 INVITATION = _l("Touch the screen and hold to hear it.")
 
 TextSource = Callable[[], Iterable[str]]
+RECORDED = "rec-"  # a clip token that names a staff recording rather than a rendered text
 
 
 @dataclass(frozen=True)
@@ -69,9 +72,12 @@ def _build(app: Flask, code: str) -> Phrasebook:
     """Gather one language's texts: its visitor messages in every plural form, its name, keys and extras."""
     translations = i18n.request_translations()
     formats: list[str] = []
+    recordable: dict[str, str] = {}
     for message in sources.visitor_messages():
         if message.plural is None:
             forms = {translations.ugettext(message.singular)}
+            if recordings.recordable(message.singular, plural=False):
+                recordable[translations.ugettext(message.singular).replace("%%", "%")] = message.singular
         else:
             forms = {translations.ungettext(message.singular, message.plural, n) for n in PLURAL_SAMPLES}
         formats += sorted(forms)
@@ -84,7 +90,7 @@ def _build(app: Flask, code: str) -> Phrasebook:
     texts = [language.name, *keys, *(layout.label for layout in keyboard.LAYOUTS.values())]
     for source in app.extensions.get("kiosk_speech_texts", []):
         texts += list(source())
-    return Phrasebook(formats, texts, _letters(), int(app.config["SPEECH_WHOLE_NUMBERS_BELOW"]))
+    return Phrasebook(formats, texts, _letters(), int(app.config["SPEECH_WHOLE_NUMBERS_BELOW"]), recordable)
 
 
 def phrasebook(code: str) -> Phrasebook:
@@ -103,22 +109,34 @@ def phrasebook(code: str) -> Phrasebook:
 
 
 def _tokens(book: Phrasebook, voice: Voice) -> dict[str, str]:
-    """Map each clip token of a phrasebook's texts, in one voice, to its text."""
+    """Map each clip token of a phrasebook's texts, in one voice and lexicon, to its text."""
     speech = service()
-    cache: dict[tuple[str, str, int], dict[str, str]] = book.__dict__.setdefault("kiosk_tokens", {})
-    key = (speech.engine_id, voice.name, voice.rate)
+    cache: dict[tuple[str, str, int, str], dict[str, str]] = book.__dict__.setdefault("kiosk_tokens", {})
+    # The tokens follow what the engine reads, so a changed pronunciation entry gives new ones.
+    key = (speech.engine_id, voice.name, voice.rate, speech.pronunciation.version(voice.language))
     if key not in cache:
         cache[key] = {speech.key(voice, text).token: text for text in book.texts()}
     return cache[key]
 
 
+def recording(code: str, text: str) -> Recording | None:
+    """Return the staff recording that says a whole message as the screen shows it now, if there is one."""
+    key = phrasebook(code).messages.get(normalize(text))
+    return service().recordings.playable(code, key, text) if key is not None else None
+
+
 def say(code: str, text: str, segments: Iterable[str] = (), spell: bool = False) -> Said:
-    """Work out the clips that speak a text shown in a language; each clip's text is the kiosk's own."""
+    """Work out the clips that speak a text shown in a language; each clip's text is the kiosk's own.
+
+    A message staff have recorded is played from their recording, in a language with a voice or not.
+    """
+    recorded = None if spell else recording(code, text)
+    if recorded is not None:
+        return Said("ready", ((recorded.text, RECORDED + recorded.id),))
     voice = service().voice(code)
     if voice is None:
         return Said("no-voice")
-    book = phrasebook(code)
-    parts = book.parts(text, segments, spell)
+    parts = phrasebook(code).parts(text, segments, spell)
     if parts is None:
         return Said("unknown")
     speech = service()
@@ -131,6 +149,14 @@ def clip_text(code: str, token: str) -> str | None:
     if voice is None:
         return None
     return _tokens(phrasebook(code), voice).get(token)
+
+
+def recorded_clip(code: str, recording_id: str) -> Recording | None:
+    """Return an approved recording whose message still says what was recorded, by its id."""
+    found = service().recordings.find(code, recording_id)
+    if found is None or not found.approved:
+        return None
+    return found if phrasebook(code).messages.get(found.text) == found.key else None
 
 
 def phrase_jobs(codes: Iterable[str]) -> list[tuple[Voice, str]]:

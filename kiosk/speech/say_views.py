@@ -72,13 +72,18 @@ def resolve() -> ResponseReturnValue:
             answers.append({"status": "unknown", "clips": []})
             continue
         said = phrases.say(language.code, text, segments, spell)
-        clips = [
-            {"text": part, "audio": url_for(".clip", lang=language.tag, token=token)} for part, token in said.clips
-        ]
+        clips = [{"text": part, "audio": _address(language.tag, token)} for part, token in said.clips]
         answers.append({"status": said.status, "lang": language.tag, "clips": clips})
     response = jsonify(phrases=answers)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _address(tag: str, token: str) -> str:
+    """The address of a clip: a rendered text, or a staff recording."""
+    if token.startswith(phrases.RECORDED):
+        return url_for(".recording", lang=tag, recording_id=token.removeprefix(phrases.RECORDED))
+    return url_for(".clip", lang=tag, token=token)
 
 
 # Working out clips changes nothing and returns only the kiosk's own words, so it needs no form token.
@@ -113,6 +118,22 @@ def clip(token: str) -> ResponseReturnValue:
         max_age=31536000,
     )
     # The address names the exact text, voice and engine, so what it serves never changes.
+    response.cache_control.public = True
+    response.cache_control.immutable = True
+    return response
+
+
+@bp.get("/rec-<recording_id>.mp3")
+def recording(recording_id: str) -> ResponseReturnValue:
+    """Serve a staff recording of a message, only while it is approved and the message still says it."""
+    found = phrases.recorded_clip(g.language.code, recording_id)
+    if found is None:
+        return _error(str(NOT_KIOSK_TEXT), 404)
+    path = service().recordings.audio(found)
+    response = send_file(
+        io.BytesIO(path.read_bytes()), mimetype=MIMETYPE, conditional=True, etag=recording_id, max_age=31536000
+    )
+    # A new take gets a new address, so what this one serves never changes.
     response.cache_control.public = True
     response.cache_control.immutable = True
     return response

@@ -19,8 +19,8 @@ MESSAGES = [
 LETTERS = {"a": "A", "A": "A", "n": "N", "N": "N", "'": "apostrophe"}
 
 
-def book(**options: int) -> Phrasebook:
-    return Phrasebook(MESSAGES, ["Español", "normal"], LETTERS, **options)
+def book(whole_below: int = 100) -> Phrasebook:
+    return Phrasebook(MESSAGES, ["Español", "normal"], LETTERS, whole_below)
 
 
 def test_a_known_text_is_one_clip_and_a_paragraph_is_its_sentences() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -10,8 +11,14 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from kiosk.i18n import catalogs, gettext
 from kiosk.speech.audio import check_mp3
+from kiosk.speech.lexicon import Entry
+from kiosk.speech.processing import process
+from kiosk.speech.service import in_language
 from tests.helpers.app import make_app
+from tests.helpers.audio import encode, speech as spoken
+from tests.helpers.catalogs import copy_translations, set_translation
 from tests.helpers.sox import broken_espeak, measure
 
 
@@ -184,3 +191,50 @@ def test_the_welcome_invitation_is_only_on_the_welcome_screen_when_turned_on(tmp
     assert '"invitationMs": 45000' in client.get("/en/").get_data(as_text=True)
     assert "data-speech-invitation" not in client.get("/en/topics").get_data(as_text=True)
     app.extensions["kiosk_speech"].close()
+
+
+def test_a_message_staff_recorded_is_played_from_their_recording_even_in_filipino(tmp_path: Path) -> None:
+    translations = copy_translations(tmp_path / "translations")
+    app = make_app(tmp_path / "data", TRANSLATIONS_DIR=str(translations))
+    speech = app.extensions["kiosk_speech"]
+    samples, rate = spoken("Simulan")
+    processed = process(encode(samples, rate, "webm", gain=0.25), 120)
+    with app.app_context(), in_language("fil"):
+        start, back = gettext("Start"), gettext("Back")
+    recording = speech.recordings.add("fil", "Start", start, processed, "Tran", "upload")
+    speech.recordings.approve("fil", recording.id, "Tran")
+    client = app.test_client()
+    recorded, unrecorded = resolve(client, {"text": start}, {"text": back}, tag="fil")
+    assert recorded == {
+        "status": "ready",
+        "lang": "fil",
+        "clips": [{"text": start, "audio": f"/fil/say/rec-{recording.id}.mp3"}],
+    }
+    assert unrecorded["status"] == "no-voice"
+    response = client.get(recorded["clips"][0]["audio"])
+    assert response.status_code == 200
+    path = tmp_path / "take.mp3"
+    path.write_bytes(response.data)
+    assert measure(path).rms > 0.01
+    # A new translation makes the take stale: the message is no longer spoken from it.
+    mo = catalogs.po_path(translations, "fil").with_suffix(".mo")
+    before = mo.stat().st_mtime_ns
+    set_translation(translations, "fil", "Start", "Magsimula na")
+    os.utime(mo, ns=(before + 1_000_000_000, before + 1_000_000_000))
+    (answer,) = resolve(client, {"text": "Magsimula na"}, tag="fil")
+    assert answer["status"] == "no-voice"
+    assert client.get(recorded["clips"][0]["audio"]).status_code == 404
+    assert client.get("/fil/say/rec-" + "0" * 32 + ".mp3").status_code == 404
+    speech.close()
+
+
+def test_a_changed_pronunciation_gives_labels_new_clips_that_are_served(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "data")
+    speech = app.extensions["kiosk_speech"]
+    client = app.test_client()
+    (before,) = resolve(client, {"text": "Start"})
+    speech.pronunciation.save("en", Entry("Start", "Staart", "a test"), "Tran")
+    (after,) = resolve(client, {"text": "Start"})
+    assert after["clips"][0]["audio"] != before["clips"][0]["audio"]
+    assert client.get(after["clips"][0]["audio"]).status_code == 200
+    speech.close()
