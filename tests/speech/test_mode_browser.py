@@ -62,6 +62,11 @@ def hear_button(page: Any) -> Any:
     return page.get_by_role("button", name="Hear the screen", exact=True)
 
 
+def turn_on_by_touch(page: Any, ear: Ear) -> None:
+    """Tap Hear the screen, and wait until the kiosk has begun to say that speech is on."""
+    assert squash("Speech is on.") in touch(page, ear, hear_button(page))
+
+
 def test_hear_the_screen_turns_speech_on_is_announced_itself_and_turns_it_off(live_server: Any, new_page: Any) -> None:
     page, ear = open_page(new_page, live_server, "/en/")
     hear = hear_button(page)
@@ -107,7 +112,7 @@ def test_any_key_turns_speech_on_and_says_how_to_use_the_keys(live_server: Any, 
 
 def test_first_touch_speaks_and_outlines_second_tap_or_double_tap_acts(live_server: Any, new_page: Any) -> None:
     page, ear = open_page(new_page, live_server, "/en/topics")
-    hear_button(page).tap()
+    turn_on_by_touch(page, ear)
     symptoms = page.get_by_role("link", name="Symptoms", exact=True)
     assert said_about(touch(page, ear, symptoms), "Symptoms", "link")
     expect(symptoms).to_have_attribute("data-speech-current", "")
@@ -126,7 +131,7 @@ def test_first_touch_speaks_and_outlines_second_tap_or_double_tap_acts(live_serv
 
 def test_a_sliding_finger_says_each_language_it_passes_in_that_languages_voice(live_server: Any, new_page: Any) -> None:
     page, ear = open_page(new_page, live_server, "/en/")
-    hear_button(page).tap()
+    turn_on_by_touch(page, ear)
     speech_on(page)
     names = ["English", "Español", "Français", "Português (Brasil)"]
     links = [page.get_by_role("link", name=name, exact=True) for name in names]
@@ -150,7 +155,7 @@ def test_a_sliding_finger_says_each_language_it_passes_in_that_languages_voice(l
 
 def test_rapid_taps_and_a_resting_finger_never_queue_a_backlog(live_server: Any, new_page: Any) -> None:
     page, ear = open_page(new_page, live_server, "/en/topics")
-    hear_button(page).tap()
+    turn_on_by_touch(page, ear)
     speech_on(page)
     links = page.get_by_role("main").get_by_role("link")
     count = links.count()
@@ -272,7 +277,7 @@ def test_the_idle_dialog_and_its_countdown_are_spoken_and_the_reset_ends_speech_
 
 def test_the_volume_goes_twelve_decibels_above_the_default_and_resets(live_server: Any, new_page: Any) -> None:
     page, ear = open_page(new_page, live_server, "/en/")
-    hear_button(page).tap()
+    turn_on_by_touch(page, ear)
     louder = page.get_by_role("button", name="Volume up", exact=True)
     expect(louder).to_be_visible()
     x, y = centre(louder)
