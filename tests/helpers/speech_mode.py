@@ -20,11 +20,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask
+from playwright.sync_api import expect
 
 from kiosk import i18n
 from kiosk.i18n import gettext
 from kiosk.speech import say
 from kiosk.speech.service import in_language, service
+from tests.helpers.browser import PORTRAIT
 from tests.helpers.sox import measure
 
 RECORD = """
@@ -178,3 +180,55 @@ def centre(locator: Any) -> tuple[float, float]:
     box = locator.bounding_box()
     assert box is not None
     return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
+# --- A visitor's page in speech mode ----------------------------------------------------------------
+
+
+def open_page(new_page: Any, server: Any, path: str, clock: bool = False) -> tuple[Any, Ear]:
+    """A fresh visitor's page with its speech recorded (and its timers on Playwright's clock)."""
+    page = new_page(PORTRAIT)
+    page.add_init_script(RECORD)
+    if clock:
+        page.clock.install()
+    page.goto(server.url + path)
+    return page, Ear(page, server.app, server.url)
+
+
+def said(ear: Ear, mark: int) -> str:
+    """The words of the last utterance after mark, proven from its clips."""
+    return ear.said(ear.last(mark))
+
+
+def press(page: Any, ear: Ear, key: str) -> str:
+    """Press a key and return what the kiosk said."""
+    mark = ear.count()
+    page.keyboard.press(key)
+    return said(ear, mark)
+
+
+def touch(page: Any, ear: Ear, locator: Any) -> str:
+    """Tap an item once and return what the kiosk said."""
+    mark = ear.count()
+    locator.tap()
+    return said(ear, mark)
+
+
+def speech_on(page: Any) -> None:
+    """Wait until speech mode is on."""
+    expect(page.locator("html")).to_have_attribute("data-speech", "on")
+
+
+def hear_button(page: Any) -> Any:
+    """The "Hear the screen" control, by its role and name."""
+    return page.get_by_role("button", name="Hear the screen", exact=True)
+
+
+def turn_on_by_touch(page: Any, ear: Ear) -> None:
+    """Tap Hear the screen, and wait until the kiosk has begun to say that speech is on."""
+    assert squash("Speech is on.") in touch(page, ear, hear_button(page))
+
+
+def said_about(words: str, *expected: str) -> bool:
+    """Whether every expected text is among the squashed words."""
+    return all(squash(part) in words for part in expected)
