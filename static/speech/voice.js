@@ -286,6 +286,13 @@ window.kioskVoice = (function () {
   // --- When speech cannot be had -----------------------------------------------------------------
   const alarms = {};  // message -> Promise of its clips [{address, url}] in memory, or null
 
+  /** Fetch a clip into memory for the whole visit, out of reach of the clips' size limit. */
+  async function keep(address) {
+    const response = await fetch(address);
+    if (!response.ok) throw Object.assign(new Error(strings.unavailable), { status: response.status });
+    return URL.createObjectURL(await response.blob());
+  }
+
   /** Fetch the clips that say speech or the server is unavailable, while both still work. */
   function ready() {
     for (const message of [strings.unavailable, strings.offline]) {
@@ -293,7 +300,7 @@ window.kioskVoice = (function () {
       alarms[message] = resolve({ text: message })
         .then((answer) => {
           if (answer.status !== "ready" || !answer.clips.length) return null;
-          return Promise.all(answer.clips.map(async (clip) => ({ address: clip.audio, url: await load(clip.audio) })));
+          return Promise.all(answer.clips.map(async (clip) => ({ address: clip.audio, url: await keep(clip.audio) })));
         })
         .catch(() => { delete alarms[message]; return null; });  // try again with the next screen
     }
