@@ -25,7 +25,7 @@ from kiosk.speech.cache import AudioCache, AudioKey
 from kiosk.speech.engines.base import EngineSettings, EngineUnavailable
 from kiosk.speech.text import normalize, page_sentences, speakable
 from kiosk.speech.workers import PoolBusy, WorkerCrashed, WorkerPool, WorkerTimeout
-from kiosk.visitor import content
+from kiosk.visitor import content, emergency
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +84,8 @@ class SpeechService:
             warm_voice=first.name if first else "",
         )
         self.timeout = float(config["SPEECH_TIMEOUT"])
+        # The emergency number as every voice should read it: digit by digit.
+        self.number = emergency.spoken(emergency.number(config))
         self.retry_seconds = float(config["SPEECH_RETRY_SECONDS"])
         self.cache = AudioCache(data_dir / "speech")
         self.pool = WorkerPool(self.settings, int(config["SPEECH_WORKERS"]), float(config["SPEECH_START_TIMEOUT"]))
@@ -225,7 +227,7 @@ class SpeechService:
                 continue
             with in_language(code):
                 for topic in content.TOPICS:
-                    for sentence in page_sentences(topic):
+                    for sentence in page_sentences(topic, self.number):
                         jobs.setdefault((code, sentence), (voice, sentence))
         return list(jobs.values())
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from flask import Blueprint, Response, abort, g, jsonify, send_file, url_for
+from flask import Blueprint, Response, abort, current_app, g, jsonify, send_file, url_for
 from flask.typing import ResponseReturnValue
 
 from kiosk import i18n
 from kiosk.i18n import lazy_gettext as _l
 from kiosk.speech.service import MIMETYPE, SpeechUnavailable, service
 from kiosk.speech.text import page_sentences, segments, speakable
-from kiosk.visitor import content
+from kiosk.visitor import content, emergency
 from kiosk.visitor.language_urls import language_prefixed
 
 bp = language_prefixed(Blueprint("listen", __name__, url_prefix="/<lang>/listen"), exact=True)
@@ -35,13 +35,16 @@ def _sentence_audio(page: content.Topic, code: str) -> list[dict[str, Any]]:
     # an edited translation reloads the catalog, and with it the addresses.
     cache: dict[str, list[dict[str, Any]]] = i18n.request_translations().__dict__.setdefault("kiosk_sentence_audio", {})
     if page.slug not in cache:
+        # Each sentence as the page shows it, with the address of its audio, which reads the number digit by digit.
+        shown = page_sentences(page, emergency.number(current_app.config))
+        spoken = page_sentences(page, speech.number)
         cache[page.slug] = [
             {
                 "index": index,
                 "text": text,
-                "audio": url_for("listen.audio", slug=page.slug, index=index, token=speech.key(voice, text).token),
+                "audio": url_for("listen.audio", slug=page.slug, index=index, token=speech.key(voice, said).token),
             }
-            for index, text in enumerate(page_sentences(page))
+            for index, (text, said) in enumerate(zip(shown, spoken, strict=True))
         ]
     return cache[page.slug]
 
@@ -95,7 +98,7 @@ def audio(slug: str, index: int, token: str) -> ResponseReturnValue:
     voice = speech.voice(g.language.code)
     if voice is None:
         return _error(str(NO_VOICE), 404)
-    texts = page_sentences(page)
+    texts = page_sentences(page, speech.number)
     if index >= len(texts) or speech.key(voice, texts[index]).token != token:
         return _error(str(CHANGED), 404)
     try:

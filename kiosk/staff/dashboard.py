@@ -21,7 +21,7 @@ from kiosk.core.models import Status, Ticket, utcnow
 from kiosk.i18n import gettext as _, ngettext
 from kiosk.staff.guard import current_staff, login_required
 from kiosk.talk import tickets
-from kiosk.talk.labels import REASONS, WHENS
+from kiosk.talk.labels import STAFF_REASONS, WHENS
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ def status_label(ticket: Ticket) -> str:
 @bp.context_processor
 def staff_context() -> dict[str, Any]:
     """Give staff templates the account, the labels and the clock."""
-    return {"staff": current_staff(), "reasons": REASONS, "whens": WHENS, "status_label": status_label}
+    return {"staff": current_staff(), "reasons": STAFF_REASONS, "whens": WHENS, "status_label": status_label}
 
 
 @dataclass(frozen=True)

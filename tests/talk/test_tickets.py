@@ -222,6 +222,7 @@ def test_first_names_are_erased_at_the_end_of_the_day_and_counts_are_kept(sessio
         "no_show": 0,
         "cancelled": 0,
         "total": 1,
+        "urgent": 0,
     }
 
 
