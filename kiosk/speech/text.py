@@ -48,10 +48,8 @@ def sentences(text: str) -> list[str]:
 
 
 def page_sentences(topic: content.Topic, number: str) -> list[str]:
-    """Return a page's sentences in reading order, in the current language, with the emergency number as given.
-
-    The page shows the number as set ("112"); speech gets it digit by digit ("1 1 2"). Digits never end a
-    sentence, so both split into the same sentences, one for one.
-    """
+    """Return a page's sentences in reading order, in the current language, with the emergency number as given."""
+    # The page shows the number as set ("112"), speech gets it digit by digit ("1 1 2"); digits never end a
+    # sentence, so both split into the same sentences, one for one.
     texts = [*topic.texts(number), str(content.DISCLAIMER)]
     return [sentence for text in texts for sentence in sentences(text)]

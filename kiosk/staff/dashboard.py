@@ -85,7 +85,7 @@ class Row:
 
 
 def _late(ticket: Ticket, now: datetime) -> bool:
-    """Tell whether a request waits too long: a minute for an urgent one, ESCALATE_AFTER_SECONDS for others."""
+    """Tell whether a request waits too long: URGENT_ANSWER_SECONDS if urgent, else ESCALATE_AFTER_SECONDS."""
     if ticket.is_urgent:
         return urgent.unanswered(ticket, now, timedelta(seconds=float(current_app.config["URGENT_ANSWER_SECONDS"])))
     return tickets.is_escalated(ticket, now, _escalate_after())

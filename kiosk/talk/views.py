@@ -60,8 +60,7 @@ def _seconds(name: str) -> timedelta:
 
 
 def status_context(ticket: Ticket | None) -> dict[str, Any]:
-    """Return what the live status shows: the request, its state ("late": no answer in time, "gone": none)
-    and, for an urgent request still waiting, how many more seconds the idle reset must leave the screen up."""
+    """Return the live status: the request, its state (or "late", or "gone") and the seconds it holds the idle reset."""
     if ticket is None:
         return {"ticket": None, "state": "gone", "hold": 0}
     now = utcnow()

@@ -18,9 +18,9 @@ class Block:
     """One piece of a page.
 
     kind is "h2", "p", "note" or "warning" (one message each), "list" (one message per item),
-    "figure" (the nerve picture), "urgent-link" (one message, shown as a warning that is one link to
-    the urgent page), or a care card in the NHS style, "emergency" or "today": texts[0] is its heading,
-    texts[1] its lead line and texts[2:] the signs. The emergency card carries the Get help now button.
+    "figure" (the nerve picture), "urgent-link" (a fact and what to do about it, shown as a warning that
+    is one link to the urgent page), or a care card in the NHS style, "emergency" or "today": texts[0] is
+    its heading, texts[1] its lead line and texts[2:] the signs. The emergency card has Get help now.
     """
 
     kind: str
@@ -163,11 +163,10 @@ TOPICS: tuple[Topic, ...] = (
             Block(
                 "urgent-link",
                 (
-                    # TRANSLATORS: The whole sentence is one link to the urgent help page.
-                    _l(
-                        "Less often, it becomes hard to move the knee, the foot or the toes. This is a warning "
-                        "sign. Tap here to see when to get help."
-                    ),
+                    _l("Less often, it becomes hard to move the knee, the foot or the toes."),
+                    # TRANSLATORS: Follows "Less often, it becomes hard to move the knee, the foot or the toes.";
+                    # both sentences together are one link to the urgent help page.
+                    _l("This is a warning sign. Tap here to see when to get help."),
                 ),
             ),
             Block(

@@ -39,7 +39,7 @@ SEED_FACTS = {
     "possibly into the toes": "It can run down the leg. It may even reach the toes.",
     "worse when sitting, sneezing or coughing": "For some people, sitting, sneezing or coughing makes the pain worse.",
     "less commonly, loss of mobility in knee, foot or toes": (
-        "Less often, it becomes hard to move the knee, the foot or the toes. This is a warning sign."
+        "Less often, it becomes hard to move the knee, the foot or the toes."
     ),
     "results from irritation or inflammation of the nerve": (
         "Sciatica starts when the sciatic nerve is irritated or inflamed."
@@ -178,7 +178,7 @@ def test_every_fact_of_the_source_reaches_the_kiosk() -> None:
 
 
 def test_one_message_per_heading_paragraph_and_list_item() -> None:
-    several = ("list", "emergency", "today")
+    several = ("list", "emergency", "today", "urgent-link")
     assert all(len(block.texts) == 1 for topic in content.TOPICS for block in topic.blocks if block.kind not in several)
 
 
@@ -233,6 +233,7 @@ def test_weakness_of_the_knee_foot_or_toes_is_a_warning_that_leads_to_the_urgent
     symptoms = content.BY_SLUG["symptoms"].blocks
     link = next(block for block in symptoms if block.kind == "urgent-link")
     assert "hard to move the knee, the foot or the toes" in str(link.texts[0])
+    assert str(link.texts[1]) == "This is a warning sign. Tap here to see when to get help."
     headings = [str(block.texts[0]) for block in symptoms if block.kind == "h2"]
     # It sits under the warning signs, no longer under what merely makes the pain worse.
     assert symptoms.index(link) > next(i for i, b in enumerate(symptoms) if str(b.texts[0]) == "Warning signs")
