@@ -36,6 +36,15 @@ TIMEZONE = None
 # and how long a visitor's first name is kept (None: until the end of the day it was given).
 ESCALATE_AFTER_SECONDS = 180
 FIRST_NAME_RETENTION_SECONDS = None
+# The emergency telephone number visitors are told to call, in digits ("999", "112", "911"). Unset, the
+# kiosk shows 112 and logs a warning at every start: set it to this clinic's number.
+EMERGENCY_NUMBER: str | None = None
+# Get help now: the urgent screen stays, whatever the idle timer says, until staff answer or this many
+# seconds pass; after URGENT_ANSWER_SECONDS without an answer it tells the visitor to call the number.
+URGENT_HOLD_SECONDS = 900
+URGENT_ANSWER_SECONDS = 60
+# The day the sciatica pages were last checked against their sources (shown on every page).
+CONTENT_REVIEWED = "2026-11-30"
 PURGE_INTERVAL_SECONDS = 300
 # How often the kiosk and the front-desk dashboard ask for news.
 KIOSK_POLL_SECONDS = 2

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -49,10 +49,12 @@ def make_engine(url: str, lock_timeout: float = 15) -> Engine:
     parsed = sa.make_url(url)
     backend = parsed.get_backend_name()
     if backend == "sqlite":
-        Path(parsed.database or "").parent.mkdir(parents=True, exist_ok=True)
+        if not (parsed.database or "").startswith("file:"):  # a URI filename (?mode=ro&uri=true) names its own
+            Path(parsed.database or "").parent.mkdir(parents=True, exist_ok=True)
         # Writers queue for the lock instead of failing at once when two staff click together.
         engine = sa.create_engine(parsed, connect_args={"timeout": lock_timeout})
         sa.event.listen(engine, "connect", _sqlite_pragmas)
+        sa.event.listen(engine, "checkin", partial(_restore_lock_wait, lock_timeout))
         return engine
     if backend == "postgresql":
         # Keep any libpq options the URL carries (such as a search_path) and add the lock wait.
@@ -62,6 +64,32 @@ def make_engine(url: str, lock_timeout: float = 15) -> Engine:
             parsed.difference_update_query(["options"]), pool_pre_ping=True, connect_args={"options": options}
         )
     return sa.create_engine(parsed, pool_pre_ping=True)
+
+
+def _restore_lock_wait(lock_timeout: float, dbapi_connection: Any, record: Any) -> None:
+    """Give a SQLite connection that lock_wait shortened its usual wait back, before anyone else uses it."""
+    if record.info.pop("kiosk_lock_wait", False):
+        dbapi_connection.execute(f"PRAGMA busy_timeout = {int(lock_timeout * 1000)}")
+
+
+@contextmanager
+def lock_wait(session: Session, seconds: float) -> Iterator[None]:
+    """Within the block, let the session's writes wait at most `seconds` for another writer's lock."""
+    milliseconds = int(seconds * 1000)
+
+    def shorten(_session: Session, _transaction: Any, connection: sa.Connection) -> None:
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql(f"PRAGMA busy_timeout = {milliseconds}")
+            connection.connection.info["kiosk_lock_wait"] = True
+        elif connection.dialect.name == "postgresql":
+            # SET LOCAL ends with the transaction by itself.
+            connection.exec_driver_sql(f"SET LOCAL lock_timeout = {milliseconds}")
+
+    sa.event.listen(session, "after_begin", shorten)
+    try:
+        yield
+    finally:
+        sa.event.remove(session, "after_begin", shorten)
 
 
 @cache
