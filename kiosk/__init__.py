@@ -17,6 +17,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from kiosk.editor import blueprint as editor, file_views, languages as editor_languages, views  # noqa: F401 - importing them puts their routes on editor.bp
     from kiosk.extensions import csrf, htmx
     from kiosk.i18n import sync as catalog_sync
+    from kiosk.ops import logs
     from kiosk.speech import service as speech, views as listen
     from kiosk.staff import dashboard, login
     from kiosk.talk import views as talk
@@ -43,6 +44,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("TRANSLATIONS_DIR", str(paths.TRANSLATIONS))
     app.config.setdefault("NODE_MODULES", str(paths.NODE_MODULES))
 
+    logs.init_app(app)
     secret_key.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)

@@ -24,6 +24,7 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Any fixed number: it names the PostgreSQL advisory lock that serialises migrations.
 MIGRATION_LOCK_ID = 5_202_605
 SQLITE_FILE = "kiosk.sqlite3"
+CONNECT_TIMEOUT_SECONDS = 5
 
 
 def database_url(app: Flask) -> str:
@@ -45,23 +46,31 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def make_engine(url: str, lock_timeout: float = 15) -> Engine:
-    """Create an engine for url, with the settings the kiosk relies on; lock_timeout caps a write's wait."""
+    """Create an engine for url, with the settings the kiosk relies on; lock_timeout caps a write's wait.
+
+    Every engine hides statement parameters in its errors: they are a row's values, a visitor's name among them.
+    """
     parsed = sa.make_url(url)
     backend = parsed.get_backend_name()
     if backend == "sqlite":
         Path(parsed.database or "").parent.mkdir(parents=True, exist_ok=True)
         # Writers queue for the lock instead of failing at once when two staff click together.
-        engine = sa.create_engine(parsed, connect_args={"timeout": lock_timeout})
+        engine = sa.create_engine(parsed, connect_args={"timeout": lock_timeout}, hide_parameters=True)
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if backend == "postgresql":
         # Keep any libpq options the URL carries (such as a search_path) and add the lock wait.
         lock = f"-c lock_timeout={int(lock_timeout * 1000)}"
         options = " ".join(filter(None, [str(parsed.query.get("options") or ""), lock]))
+        # pool_pre_ping replaces connections a database restart broke; connect_timeout keeps an unreachable
+        # server from holding a visitor's request for long.
         return sa.create_engine(
-            parsed.difference_update_query(["options"]), pool_pre_ping=True, connect_args={"options": options}
+            parsed.difference_update_query(["options"]),
+            pool_pre_ping=True,
+            hide_parameters=True,
+            connect_args={"options": options, "connect_timeout": CONNECT_TIMEOUT_SECONDS},
         )
-    return sa.create_engine(parsed, pool_pre_ping=True)
+    return sa.create_engine(parsed, pool_pre_ping=True, hide_parameters=True)
 
 
 @cache
