@@ -193,8 +193,8 @@ def configure(data_dir: Path, level: str = "INFO", max_bytes: int = 1_000_000, c
     handlers: list[logging.Handler] = [StderrHandler()]
     if not journal:
         handlers.append(SharedRotatingFileHandler(log_file(data_dir), max_bytes, count))
-    if not journal and sys.stderr is not None and sys.stderr.isatty():
-        # Someone at a terminal: only what needs them there; the file keeps the rest.
+    if not journal:
+        # A terminal or a script's pipe gets only what needs a person; the file keeps the rest.
         handlers[0].setLevel(logging.WARNING)
     for handler in handlers:
         handler.set_name(HANDLER_NAME)  # marks ours, to replace them when a second app configures logging
@@ -202,6 +202,8 @@ def configure(data_dir: Path, level: str = "INFO", max_bytes: int = 1_000_000, c
         handler.setFormatter(LogfmtFormatter(journal))
         root.addHandler(handler)
     root.setLevel(level.upper())
+    # Alembic narrates every start ("Context impl SQLiteImpl."); kiosk.core.db logs the upgrades that happen.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def init_app(app: Flask) -> None:
