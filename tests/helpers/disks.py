@@ -33,9 +33,13 @@ def small_filesystem(megabytes: int) -> Iterator[Path]:
         mkfs = subprocess.run(
             ["mkfs.ext4", "-q", "-F", "-m", "0", str(image)], capture_output=True, text=True, check=False
         )
-        mounted = mkfs.returncode == 0 and (
-            subprocess.run(["mount", "-o", "loop", str(image), str(mountpoint)], capture_output=True, check=False)
-        ).returncode == 0
+        mounted = (
+            mkfs.returncode == 0
+            and (
+                subprocess.run(["mount", "-o", "loop", str(image), str(mountpoint)], capture_output=True, check=False)
+            ).returncode
+            == 0
+        )
         if not mounted:
             subprocess.run(
                 ["mount", "-t", "tmpfs", "-o", f"size={megabytes}m", "tmpfs", str(mountpoint)],

@@ -40,6 +40,11 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def history_files(data: Path) -> list[str]:
+    """Return the translation history's files."""
+    return sorted(p.relative_to(data).as_posix() for p in (data / "translation-history").rglob("*") if p.is_file())
+
+
 def populate(app: Flask) -> Made:
     """Give a kiosk staff, requests in every state, a translation edit with history, recordings and settings."""
     made = Made()
@@ -49,17 +54,19 @@ def populate(app: Flask) -> Made:
         accounts.add(session, "Bea", PASSWORD, ["front_desk"])
         created = [
             tickets.create(
-                session, visit=f"visit-{index:02d}-xxxxxxxxxxxx", kiosk="Upstairs", reason=reason, when=None,
-                first_name=name, zone=None,
+                session,
+                visit=f"visit-{index:02d}-xxxxxxxxxxxx",
+                kiosk="Upstairs",
+                reason=reason,
+                when=None,
+                first_name=name,
+                zone=None,
             )
             for index, (reason, name) in enumerate([("book", "Zoé"), ("question", None), ("other", "Олег")])
         ]
         tickets.act(session, created[0].id, "acknowledge", staff=ana)
         tickets.act(session, created[1].id, "done", staff=ana)
-        made.tickets = sorted(
-            (t.number, t.reason, t.first_name, t.status)
-            for t in session.scalars(sa.select(Ticket))
-        )
+        made.tickets = sorted((t.number, t.reason, t.first_name, t.status) for t in session.scalars(sa.select(Ticket)))
         made.events = len(session.scalars(sa.select(TicketEvent)).all())
         made.staff = {s.name: sorted(s.permissions) for s in session.scalars(sa.select(Staff))}
     save_text(Store.for_app(app), EDITED[0], EDITED[1], EDITED[2], user="ana")
@@ -77,14 +84,14 @@ def populate(app: Flask) -> Made:
     # A cache, which a backup leaves out: it is made again from the text.
     (data / "speech" / "cached.mp3").parent.mkdir(parents=True, exist_ok=True)
     (data / "speech" / "cached.mp3").write_bytes(b"ID3" + os.urandom(1000))
+    staff_work = ("recordings", "lexicon", "translations", "translation-history")
     for path in sorted(data.rglob("*")):
         relative = path.relative_to(data).as_posix()
-        if path.is_file() and relative.split("/")[0] in ("recordings", "lexicon", "translations", "translation-history"):
-            if not path.name.startswith("."):
-                made.files[relative] = digest(path)
+        if path.is_file() and relative.split("/")[0] in staff_work and not path.name.startswith("."):
+            made.files[relative] = digest(path)
     for name in ("secret_key", "config.py"):
         made.files[name] = digest(data / name)
-    made.history = sorted(p.relative_to(data).as_posix() for p in (data / "translation-history").rglob("*") if p.is_file())
+    made.history = history_files(data)
     return made
 
 
@@ -92,9 +99,7 @@ def check_has_everything(app: Flask, made: Made) -> None:
     """Assert that a kiosk holds every request, account, edit, history entry, recording and setting made."""
     data = Path(app.instance_path)
     with db.session_scope(app) as session:
-        found = sorted(
-            (t.number, t.reason, t.first_name, t.status) for t in session.scalars(sa.select(Ticket))
-        )
+        found = sorted((t.number, t.reason, t.first_name, t.status) for t in session.scalars(sa.select(Ticket)))
         assert found == made.tickets
         assert len(session.scalars(sa.select(TicketEvent)).all()) == made.events
         assert {s.name: sorted(s.permissions) for s in session.scalars(sa.select(Staff))} == made.staff
@@ -103,8 +108,7 @@ def check_has_everything(app: Flask, made: Made) -> None:
         assert result.staff is not None
     for relative, expected in made.files.items():
         assert digest(data / relative) == expected, relative
-    history = sorted(p.relative_to(data).as_posix() for p in (data / "translation-history").rglob("*") if p.is_file())
-    assert history == made.history
+    assert history_files(data) == made.history
     changes = (data / "translation-history" / "es" / "changes.jsonl").read_text(encoding="utf-8")
     assert EDITED[2] in changes
     assert EDITED[2] in (data / "translations" / "es" / "LC_MESSAGES" / "messages.po").read_text(encoding="utf-8")

@@ -3,6 +3,7 @@ PostgreSQL; a damaged snapshot is refused and changes nothing; retention; an onl
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import io
@@ -40,21 +41,17 @@ def backend(request: pytest.FixtureRequest) -> str:
 def kiosk_apps(backend: str, tmp_path: Path) -> Iterator[Callable[[str], Flask]]:
     """Build kiosks by name, each with its own data directory and its own empty database."""
     apps: list[Flask] = []
-    stack: list[object] = []
+    with contextlib.ExitStack() as databases:
 
-    def build(name: str) -> Flask:
-        context = storage.own_database(backend, tmp_path, name)
-        url = context.__enter__()
-        stack.append(context)
-        built = make_app(tmp_path / name / "data", DATABASE_URL=url, WTF_CSRF_ENABLED=False)
-        apps.append(built)
-        return built
+        def build(name: str) -> Flask:
+            url = databases.enter_context(storage.own_database(backend, tmp_path, name))
+            built = make_app(tmp_path / name / "data", DATABASE_URL=url, WTF_CSRF_ENABLED=False)
+            apps.append(built)
+            return built
 
-    yield build
-    for built in apps:
-        storage.dispose(built)
-    for context in reversed(stack):
-        context.__exit__(None, None, None)  # type: ignore[attr-defined]
+        yield build
+        for built in apps:
+            storage.dispose(built)
 
 
 def tree(folder: Path) -> dict[str, str]:
@@ -81,7 +78,8 @@ def test_a_snapshot_restored_onto_a_new_kiosk_finds_every_request_account_edit_a
     snapshot, manifest = backup.write(Sources.for_app(source), tmp_path / "backups")
     assert manifest["database"]["rows"]["tickets"] == 3
     members = set(manifest["files"])
-    assert "data/recordings/es/welcome.webm" in members and "data/lexicon/es.json" in members
+    assert "data/recordings/es/welcome.webm" in members
+    assert "data/lexicon/es.json" in members
     assert "data/speech/cached.mp3" not in members  # the audio cache is rendered again, not kept
     assert not any(name.startswith("data/logs/") for name in members)
 
@@ -106,7 +104,8 @@ def test_restoring_over_a_kiosk_with_data_keeps_that_data_in_a_safety_snapshot(
     snapshot, _ = backup.write(Sources.for_app(source), tmp_path / "backups")
     made_on_target = populate(target)
     outcome = restore(snapshot, Sources.for_app(target), tmp_path / "safety")
-    assert outcome.safety_copy is not None and outcome.safety_copy.parent == tmp_path / "safety"
+    assert outcome.safety_copy is not None
+    assert outcome.safety_copy.parent == tmp_path / "safety"
     # The safety snapshot is a real backup: restored, it gives the target's own data back.
     restore(outcome.safety_copy, Sources.for_app(target), tmp_path / "safety")
     check_has_everything(target, made_on_target)
@@ -253,7 +252,8 @@ def test_the_command_takes_the_folder_as_an_argument_or_with_to(tmp_path: Path) 
     assert len(list((tmp_path / "a").glob("*.tar.gz"))) == 1
     assert len(list((tmp_path / "b").glob("*.tar.gz"))) == 1
     refused = runner.invoke(args=["backup", str(tmp_path / "a"), "--to", str(tmp_path / "b")])
-    assert refused.exit_code == 2 and "once" in refused.output
+    assert refused.exit_code == 2
+    assert "once" in refused.output
 
 
 def test_restore_check_verifies_without_changing_anything(tmp_path: Path) -> None:
@@ -303,7 +303,8 @@ def test_an_online_backup_under_load_is_consistent(tmp_path: Path) -> None:
         for thread in threads:
             thread.join(30)
         server.stop()
-    assert len(sent) > 10 and set(sent) == {200}
+    assert len(sent) > 10
+    assert set(sent) == {200}
     for snapshot in sorted((tmp_path / "backups").glob("*.tar.gz")):
         unpacked = tmp_path / "check" / snapshot.name
         manifest = archive.extract(snapshot, unpacked)
@@ -333,5 +334,7 @@ def test_manifest_lists_every_member_with_its_checksum(tmp_path: Path) -> None:
             else:
                 stored = json.loads(content)
     assert names[-1] == archive.MANIFEST  # last: a file cut short has no manifest, so it is refused
-    assert stored["format"] == archive.FORMAT and stored["database"]["revision"] == db._script().get_current_head()
-    assert "data/secret_key" in stored["files"] and "data/translations/es/LC_MESSAGES/messages.po" in stored["files"]
+    assert stored["format"] == archive.FORMAT
+    assert stored["database"]["revision"] == db._script().get_current_head()
+    assert "data/secret_key" in stored["files"]
+    assert "data/translations/es/LC_MESSAGES/messages.po" in stored["files"]
