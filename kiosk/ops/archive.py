@@ -39,8 +39,10 @@ def disk_full_message(folder: Path) -> str:
 
 def explain_os_error(error: OSError, folder: Path) -> str:
     """Return an OSError as a reason in plain words."""
-    if error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
         return disk_full_message(folder)
+    if error.errno == errno.EFBIG:
+        return f"the snapshot is larger than one file may be in {folder} (a FAT32 stick takes at most 4 GB)"
     if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return f"the kiosk may not write in {folder} ({error.strerror})"
     return f"{error.strerror or error} ({error.filename or folder})"

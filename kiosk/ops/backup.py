@@ -20,7 +20,7 @@ from flask import Flask
 
 from kiosk.core import db
 from kiosk.i18n.live import Store, locked
-from kiosk.ops import archive, database
+from kiosk.ops import archive, database, logs
 from kiosk.ops.archive import BackupError
 
 log = logging.getLogger(__name__)
@@ -185,10 +185,10 @@ def run(sources: Sources, folder: Path, keep: int) -> tuple[Path, dict[str, Any]
         final, manifest = write(sources, folder)
     except OSError as error:
         reason = archive.explain_os_error(error, folder)
-        log.error("Backup failed: %s", reason, extra={"backup_dir": str(folder)})
+        log.error("Backup failed: %s", reason, extra={"backup_dir": str(folder), logs.ECHOED: True})
         raise BackupError(f"The backup was not written: {reason}. The older backups are untouched.") from error
     except BackupError as error:
-        log.error("Backup failed: %s", error, extra={"backup_dir": str(folder)})
+        log.error("Backup failed: %s", error, extra={"backup_dir": str(folder), logs.ECHOED: True})
         raise
     removed = prune(folder, keep)
     size = final.stat().st_size

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import shutil
@@ -72,6 +73,8 @@ def sqlite_snapshot(url: str, target: Path) -> None:
         if problem != "ok":
             raise BackupError(f"The database failed SQLite's check ({problem}); it needs repair before a backup.")
     except sqlite3.OperationalError as error:
+        if "full" in str(error):
+            raise OSError(errno.ENOSPC, str(error), str(target)) from error
         raise BackupError(f"The database could not be copied: {error}.") from error
     finally:
         copy.close()
@@ -133,7 +136,10 @@ def postgres_dump(url: str, target: Path) -> None:
             command, env=libpq_environment(url), stdout=out, stderr=subprocess.PIPE, timeout=3600, check=False
         )
     if result.returncode != 0:
-        raise BackupError(f"pg_dump failed: {result.stderr.decode(errors='replace').strip()}")
+        complaint = result.stderr.decode(errors="replace").strip()
+        if "No space left" in complaint:
+            raise OSError(errno.ENOSPC, complaint, str(target))
+        raise BackupError(f"pg_dump failed: {complaint}")
 
 
 def postgres_restore(dump: Path, url: str) -> None:

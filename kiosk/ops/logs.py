@@ -22,11 +22,14 @@ from kiosk.ops import redact
 LOG_FOLDER = "logs"
 LOG_FILE = "kiosk.log"
 HANDLER_NAME = "kiosk"
+# A record with this field set is also said by the command that logged it (a click error), so a terminal
+# need not show it twice; the journal and the file still keep it.
+ECHOED = "echoed"
 # syslog priorities: journald reads a "<N>" prefix on a line as its priority (SyslogLevelPrefix=, on by
 # default), so `journalctl -p warning` and `kiosk logs` find the problems.
 PRIORITIES = {logging.CRITICAL: 2, logging.ERROR: 3, logging.WARNING: 4, logging.INFO: 6, logging.DEBUG: 7}
 # What every LogRecord has; anything else on a record came through `extra=` and is a structured field.
-_STANDARD = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "taskName"}
+_STANDARD = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "taskName", ECHOED}
 _SAFE_VALUE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:@+,%")
 
 
@@ -196,6 +199,7 @@ def configure(data_dir: Path, level: str = "INFO", max_bytes: int = 1_000_000, c
     if not journal:
         # A terminal or a script's pipe gets only what needs a person; the file keeps the rest.
         handlers[0].setLevel(logging.WARNING)
+        handlers[0].addFilter(lambda record: not getattr(record, ECHOED, False))
     for handler in handlers:
         handler.set_name(HANDLER_NAME)  # marks ours, to replace them when a second app configures logging
         handler.addFilter(RedactingFilter())
