@@ -27,8 +27,9 @@ from kiosk.ops.backup import Sources
 from kiosk.ops.restore import restore, serving
 from tests.helpers import storage
 from tests.helpers.app import make_app
+from tests.helpers.http import WebClient
 from tests.helpers.kiosk_data import EDITED, check_has_everything, populate
-from tests.helpers.servers import KIOSK
+from tests.helpers.servers import KIOSK, ServeProcess
 
 
 @pytest.fixture(params=storage.BACKENDS)
@@ -273,9 +274,6 @@ def test_restore_check_verifies_without_changing_anything(tmp_path: Path) -> Non
 
 def test_an_online_backup_under_load_is_consistent(tmp_path: Path) -> None:
     """Requests keep arriving through the real server while `kiosk backup` runs in another process."""
-    from tests.helpers.servers import ServeProcess
-    from tests.talk.test_durability import Browser
-
     data = tmp_path / "data"
     server = ServeProcess(data)
     stop = threading.Event()
@@ -283,7 +281,7 @@ def test_an_online_backup_under_load_is_consistent(tmp_path: Path) -> None:
 
     def visitors() -> None:
         while not stop.is_set():
-            kiosk = Browser(server.url)
+            kiosk = WebClient(server.url)
             kiosk.get("/en/talk-to-staff/name?reason=book")
             status, _page = kiosk.post("/en/talk-to-staff", reason="book", first_name="Load")
             sent.append(status)
