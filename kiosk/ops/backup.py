@@ -184,9 +184,9 @@ def run(sources: Sources, folder: Path, keep: int) -> tuple[Path, dict[str, Any]
     try:
         final, manifest = write(sources, folder)
     except OSError as error:
-        reason = archive.explain_os_error(error, folder)
-        log.error("Backup failed: %s", reason, extra={"backup_dir": str(folder), logs.ECHOED: True})
-        raise BackupError(f"The backup was not written: {reason}. The older backups are untouched.") from error
+        why = archive.explain_os_error(error, folder)
+        log.error("Backup failed: %s", why, extra={"backup_dir": str(folder), logs.ECHOED: True})
+        raise BackupError(f"The backup was not written: {why}. The older backups are untouched.") from error
     except BackupError as error:
         log.error("Backup failed: %s", error, extra={"backup_dir": str(folder), logs.ECHOED: True})
         raise

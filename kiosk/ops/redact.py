@@ -30,13 +30,12 @@ SENSITIVE_KEYS = frozenset(
     }
 )
 _KEYS = "|".join(sorted(SENSITIVE_KEYS, key=len, reverse=True))
-# key=value (query strings, form bodies, logfmt), key: value, 'key': 'value' and "key": "value" (dict
-# reprs and JSON). The value runs to its closing quote, or to the next separator when unquoted.
-_PAIR = re.compile(
-    rf"""(?P<key>\b(?:{_KEYS})\b['"]?\s*[:=]\s*)"""
-    r"""(?P<value>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[^&\s,;)}\]]*)""",
-    re.IGNORECASE,
-)
+# 'key': 'value' and "key": "value" (dict reprs, JSON) end at the closing quote. Unquoted, a value runs to
+# the next separator (& , ; for key=value, ; for key: value) or the end of the line, spaces and all: free
+# text has spaces, and hiding a little too much is the safe side.
+_QUOTED = r"""'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*\""""
+_EQUALS = re.compile(rf"""(\b(?:{_KEYS})\b['"]?\s*=\s*)({_QUOTED}|[^&,;")}}\]\n]*)""", re.IGNORECASE)
+_COLON = re.compile(rf"""(\b(?:{_KEYS})\b['"]?\s*:\s*)({_QUOTED}|[^;\n}}\]]*)""", re.IGNORECASE)
 # SQLAlchemy appends a failed statement's parameters to its error message; they are the row's values.
 _SQL_PARAMETERS = re.compile(r"\[parameters: [^\n]*")
 
@@ -46,7 +45,9 @@ def scrub(text: str) -> str:
     if not text:
         return text
     text = _SQL_PARAMETERS.sub(f"[parameters: {REDACTED}]", text)
-    return _PAIR.sub(lambda found: f"{found['key']}{REDACTED}", text)
+    for pattern in (_EQUALS, _COLON):
+        text = pattern.sub(lambda found: f"{found[1]}{REDACTED}", text)
+    return text
 
 
 def is_sensitive(key: str) -> bool:

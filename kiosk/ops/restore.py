@@ -129,8 +129,8 @@ def restore(snapshot: Path, sources: Sources, safety_folder: Path, *, check_only
         try:
             safety, _ = backup.write(sources, safety_folder, safety_name)
         except OSError as error:
-            reason = archive.explain_os_error(error, safety_folder)
-            raise BackupError(f"Nothing was restored: the current data could not be saved first ({reason}).") from error
+            why = archive.explain_os_error(error, safety_folder)
+            raise BackupError(f"Nothing was restored: the current data could not be saved first ({why}).") from error
     sources.data_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".restore-", dir=sources.data_dir))
     try:
