@@ -160,6 +160,7 @@ def write(sources: Sources, folder: Path, name: str | None = None) -> tuple[Path
                     "backend": kind,
                     "member": member,
                     "revision": database.revision(url),
+                    "schema": database.schema(sources.database_url) if kind == "postgresql" else None,
                     "rows": database.counts(url),
                 },
                 "translations": "data" if not sources.translations_outside else "live-translations",

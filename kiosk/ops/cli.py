@@ -15,7 +15,7 @@ from flask.cli import with_appcontext
 from kiosk.core.clock import zone_of
 from kiosk.ops import backup, logs, problems
 from kiosk.ops.archive import BackupError
-from kiosk.ops.restore import restore
+from kiosk.ops.restore import check as restore_check, restore
 
 FOLDER = click.Path(file_okay=False, path_type=Path)
 KINDS = {"translations": "translations", "translation-history": "translation history", "recordings": "recordings"}
@@ -69,14 +69,18 @@ def restore_command(file: Path, check: bool, yes: bool) -> None:
     """Put a snapshot back: checked whole first; the data there now is saved beside the backups."""
     app = current_app
     sources = backup.Sources.for_app(app)
-    try:
-        manifest = restore(file, sources, backup.backup_dir(app), check_only=True).manifest
+    asking = not yes and sys.stdin is not None and sys.stdin.isatty()
+
+    def confirm(manifest: dict[str, Any]) -> bool:
+        """Say what the checked snapshot holds and, at a terminal, ask before anything changes."""
         click.echo(f"{file.name} is complete and undamaged:\n{describe_snapshot(manifest)}")
+        return not asking or click.confirm(f"Replace the data in {sources.data_dir} with it?")
+
+    try:
         if check:
+            click.echo(f"{file.name} is complete and undamaged:\n{describe_snapshot(restore_check(file, sources))}")
             return
-        if not yes and sys.stdin is not None and sys.stdin.isatty():
-            click.confirm(f"Replace the data in {sources.data_dir} with this backup?", abort=True)
-        outcome = restore(file, sources, backup.backup_dir(app))
+        outcome = restore(file, sources, backup.backup_dir(app), confirm)
     except BackupError as error:
         raise click.ClickException(str(error)) from None
     if outcome.safety_copy is not None:

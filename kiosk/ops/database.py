@@ -98,9 +98,9 @@ def sqlite_restore(snapshot: Path, url: str) -> None:
         source.close()
 
 
-def _schema(url: sa.URL) -> str:
+def schema(url: str) -> str:
     """Return the PostgreSQL schema the kiosk's tables live in: the URL's search_path, else public."""
-    found = _SEARCH_PATH.search(str(url.query.get("options") or ""))
+    found = _SEARCH_PATH.search(str(sa.make_url(url).query.get("options") or ""))
     return found.group(1).strip("\"'") if found else "public"
 
 
@@ -129,8 +129,8 @@ def _tool(name: str) -> str:
 
 def postgres_dump(url: str, target: Path) -> None:
     """Dump the kiosk's schema with pg_dump as plain SQL (one consistent snapshot of the database)."""
-    schema = _schema(sa.make_url(url))
-    command = [_tool("pg_dump"), "--format=plain", "--no-owner", "--no-privileges", f"--schema={schema}"]
+    name = schema(url)
+    command = [_tool("pg_dump"), "--format=plain", "--no-owner", "--no-privileges", f"--schema={name}"]
     with target.open("wb") as out:
         result = subprocess.run(
             command, env=libpq_environment(url), stdout=out, stderr=subprocess.PIPE, timeout=3600, check=False
@@ -144,9 +144,9 @@ def postgres_dump(url: str, target: Path) -> None:
 
 def postgres_restore(dump: Path, url: str) -> None:
     """Replace the kiosk's schema with the dump's, in a single transaction: all of it, or nothing."""
-    schema = _schema(sa.make_url(url))
+    name = schema(url)
     script = dump.with_name("restore.sql")
-    quoted = '"' + schema.replace('"', '""') + '"'
+    quoted = '"' + name.replace('"', '""') + '"'
     with script.open("wb") as out:
         out.write(f"SET client_min_messages = warning;\nDROP SCHEMA IF EXISTS {quoted} CASCADE;\n".encode())
         with dump.open("rb") as source:

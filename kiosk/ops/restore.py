@@ -7,7 +7,7 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -108,19 +108,34 @@ def _kept_in_place(sources: Sources) -> set[str]:
     return kept | {path.name for path in sources.data_dir.iterdir() if backup.skipped(Path(path.name))}
 
 
-def restore(snapshot: Path, sources: Sources, safety_folder: Path, *, check_only: bool = False) -> Outcome:
-    """Restore a snapshot onto sources; a damaged snapshot, or any failure, leaves the target as it was."""
+def check(snapshot: Path, sources: Sources) -> dict[str, Any]:
+    """Read a whole snapshot against its manifest and make sure it fits this kiosk; return the manifest."""
     if not snapshot.is_file():
         raise BackupError(f"There is no backup file at {snapshot}.")
     manifest = archive.read_manifest(snapshot)
     kind = database.backend(sources.database_url)
-    if manifest["database"]["backend"] != kind:
+    stored = manifest["database"]
+    if stored["backend"] != kind:
         raise BackupError(
-            f"This backup holds a {manifest['database']['backend']} database and this kiosk uses {kind}; "
+            f"This backup holds a {stored['backend']} database and this kiosk uses {kind}; "
             "restore it onto a kiosk that uses the same kind of database."
         )
-    if check_only:
-        return Outcome(manifest, None)
+    schema = database.schema(sources.database_url)
+    if kind == "postgresql" and stored.get("schema", schema) != schema:
+        raise BackupError(f"This backup is of the PostgreSQL schema {stored['schema']}; this kiosk uses {schema}.")
+    return manifest
+
+
+def restore(
+    snapshot: Path, sources: Sources, safety_folder: Path, confirm: Callable[[dict[str, Any]], bool] | None = None
+) -> Outcome:
+    """Restore a snapshot onto sources; a damaged snapshot, or any failure, leaves the target as it was.
+
+    confirm, if given, sees the checked manifest and may still say no before anything is changed.
+    """
+    manifest = check(snapshot, sources)
+    if confirm is not None and not confirm(manifest):
+        raise BackupError("Nothing was restored.")
     if server_running(sources.data_dir):
         raise BackupError("The kiosk server is running on this data directory. Stop it first, then restore.")
     safety = None

@@ -15,6 +15,7 @@ import tarfile
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -336,3 +337,37 @@ def test_manifest_lists_every_member_with_its_checksum(tmp_path: Path) -> None:
     assert stored["database"]["revision"] == db._script().get_current_head()
     assert "data/secret_key" in stored["files"]
     assert "data/translations/es/LC_MESSAGES/messages.po" in stored["files"]
+
+
+def test_the_restore_command_puts_a_snapshot_back_and_says_what_it_held(tmp_path: Path) -> None:
+    source = make_app(tmp_path / "source")
+    made = populate(source)
+    snapshot, _ = backup.write(Sources.for_app(source), tmp_path / "backups")
+    target = make_app(tmp_path / "target")
+    result = target.test_cli_runner().invoke(args=["restore", str(snapshot)])
+    assert result.exit_code == 0, result.output
+    assert "3 requests, 2 staff accounts" in result.output
+    assert "recordings" in result.output
+    assert "Restored." in result.output
+    check_has_everything(target, made)
+
+
+def test_saying_no_after_the_check_changes_nothing(tmp_path: Path) -> None:
+    source = make_app(tmp_path / "source")
+    populate(source)
+    snapshot, _ = backup.write(Sources.for_app(source), tmp_path / "backups")
+    target = make_app(tmp_path / "target")
+    populate(target)
+    before_files, before_rows = tree(Path(target.instance_path)), rows(target)
+    seen: list[dict[str, Any]] = []
+
+    def say_no(manifest: dict[str, Any]) -> bool:
+        seen.append(manifest)
+        return False
+
+    with pytest.raises(BackupError, match="Nothing was restored"):
+        restore(snapshot, Sources.for_app(target), tmp_path / "safety", say_no)
+    assert seen[0]["database"]["rows"]["tickets"] == 3
+    assert tree(Path(target.instance_path)) == before_files
+    assert rows(target) == before_rows
+    assert not (tmp_path / "safety").exists()
