@@ -91,6 +91,8 @@ LOG_LEVEL = "INFO"
 LOG_FILE_BYTES = 1_000_000
 LOG_FILE_COUNT = 5
 LOG_JOURNAL_UNITS = ["sciatica-kiosk*"]
+# Read the journal files in this folder instead of the system's (journalctl --directory): a copied journal.
+LOG_JOURNAL_DIRECTORY = None
 
 # Backups: `kiosk backup` writes one snapshot file into BACKUP_DIR (None: <data dir>/backups) and keeps
 # the newest BACKUP_KEEP there.

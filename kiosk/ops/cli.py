@@ -102,7 +102,7 @@ def logs_command(days: int, everything: bool, lines: int) -> None:
     read: list[str] = []
     try:
         units = list(config["LOG_JOURNAL_UNITS"])
-        found += problems.from_journal(units, since, worst, config.get("LOG_JOURNAL_DIRECTORY"))
+        found += problems.from_journal(units, since, worst, config["LOG_JOURNAL_DIRECTORY"])
         read.append("the systemd journal")
     except problems.JournalUnavailable as error:
         click.echo(f"(The systemd journal was not read: {error}.)", err=True)
