@@ -58,10 +58,10 @@ def percentile(values: list[float], fraction: float) -> float:
 
 
 class Server:
-    """`kiosk serve` in a child process on a fresh data directory with one staff account."""
+    """`kiosk serve` in a child process on a fresh data directory with one staff account; settings: KIOSK_* vars."""
 
-    def __init__(self, data_dir: Path) -> None:
-        env = {**os.environ, "KIOSK_DATA_DIR": str(data_dir)}
+    def __init__(self, data_dir: Path, settings: dict[str, str] | None = None) -> None:
+        env = {**os.environ, "KIOSK_DATA_DIR": str(data_dir), **(settings or {})}
         subprocess.run(
             [str(KIOSK), "staff", "add", "Desk"],
             input=f"{PASSWORD}\n",

@@ -25,6 +25,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     from kiosk.extensions import csrf, htmx
     from kiosk.i18n import sync as catalog_sync
+    from kiosk.ops import logs
     from kiosk.speech import service as speech, views as listen
     from kiosk.staff import dashboard, login
     from kiosk.talk import urgent_views, views as talk  # noqa: F401 - importing urgent_views puts its routes on talk.bp
@@ -52,6 +53,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("NODE_MODULES", str(paths.NODE_MODULES))
     emergency.check(app)
 
+    logs.init_app(app)
     secret_key.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)

@@ -98,3 +98,17 @@ EDITOR_MAX_UPLOAD_BYTES = 2_000_000
 EDITOR_MAX_UPLOAD_ENTRIES = 5_000
 EDITOR_HISTORY_COPIES = 200
 MAX_CONTENT_LENGTH = 4_000_000
+
+# Logs: one logfmt line per event on stderr (journald keeps them under systemd), else also a rotating
+# file in <data dir>/logs/. `kiosk logs` reads the journal of these systemd units (a glob is fine).
+LOG_LEVEL = "INFO"
+LOG_FILE_BYTES = 1_000_000
+LOG_FILE_COUNT = 5
+LOG_JOURNAL_UNITS = ["sciatica-kiosk*"]
+# Read the journal files in this folder instead of the system's (journalctl --directory): a copied journal.
+LOG_JOURNAL_DIRECTORY = None
+
+# Backups: `kiosk backup` writes one snapshot file into BACKUP_DIR (None: <data dir>/backups) and keeps
+# the newest BACKUP_KEEP there.
+BACKUP_DIR = None
+BACKUP_KEEP = 14

@@ -15,6 +15,17 @@ WHENS = {When.TODAY: _l("Today"), When.ANOTHER_DAY: _l("Another day")}
 STAFF_REASONS = {**REASONS, Reason.URGENT: _l("Urgent help")}
 
 
+def unreachable_message() -> str:
+    """Tell a visitor, plainly, that the staff cannot be reached from the kiosk (the database is down or full)."""
+    # TRANSLATORS: shown when the kiosk cannot pass a request on to the staff, for example in a network outage.
+    return str(
+        _(
+            "Sorry, we can't reach the staff from this screen right now. "
+            "Please go to the front desk, or try again in a minute."
+        )
+    )
+
+
 def talk_status_label(state: str) -> str:
     """Return the kiosk's words for a request's state."""
     labels = {
@@ -28,6 +39,7 @@ def talk_status_label(state: str) -> str:
         str(Status.NO_SHOW): _("We could not find you. If you still need help, please ask again."),
         str(Status.CANCELLED): _("Your request is cancelled."),
         "gone": _("This request has ended."),
+        "unreachable": unreachable_message(),
     }
     return labels.get(state, labels["gone"])
 

@@ -20,7 +20,7 @@ from kiosk.core.models import Reason, Ticket, When, utcnow
 from kiosk.core.partials import render_screen
 from kiosk.i18n import gettext as _
 from kiosk.talk import keyboard, tickets, urgent
-from kiosk.talk.labels import REASONS, WHENS, talk_status_label
+from kiosk.talk.labels import REASONS, WHENS, talk_status_label, unreachable_message
 from kiosk.visitor.language_urls import language_prefixed
 
 log = logging.getLogger(__name__)
@@ -140,7 +140,10 @@ def create() -> ResponseReturnValue:
         )
     except tickets.TicketError:
         return _sorry(_("Something was missing from your request. Please start again."), 400)
-    except sa.exc.SQLAlchemyError:
+    except sa.exc.SQLAlchemyError as error:
+        if not db.is_busy(error) and isinstance(error, db.UNAVAILABLE):
+            db.report_unavailable(error)
+            return _sorry(unreachable_message(), 503)
         log.exception("Could not store a visitor request")
         return _sorry(_("Sorry, your request could not be sent. Please try again, or go to the front desk."), 503)
     # Only now, with the request committed, does the visitor see a number.
@@ -170,10 +173,15 @@ def status() -> ResponseReturnValue:
     """Return the ticket's status for the kiosk to poll; 204 when nothing changed since `seen`."""
     try:
         current = tickets.latest_for_visit(db.get_session(), visit_token())
-    except sa.exc.SQLAlchemyError:
-        log.exception("Could not read a visitor's request status")
-        return make_response("", 204)  # keep showing the last state; the next poll tries again
-    shown = status_context(current)
+    except sa.exc.SQLAlchemyError as error:
+        if db.is_busy(error):
+            return make_response("", 204)  # keep showing the last state; the next poll tries again
+        db.report_unavailable(error)
+        # The visitor is told, and the poll goes on: the status comes back by itself with the database.
+        # Whether the request is urgent is unknown now, so the screen keeps holding the idle reset off.
+        shown = {"ticket": None, "state": "unreachable", "hold": int(_seconds("URGENT_HOLD_SECONDS").total_seconds())}
+    else:
+        shown = status_context(current)
     if request.args.get("seen") == shown["state"]:
         return make_response("", 204)
     return make_response(render_template("talk/_status.html", **shown))
