@@ -25,10 +25,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     from kiosk.extensions import csrf, htmx
     from kiosk.i18n import sync as catalog_sync
+    from kiosk.ops import logs
     from kiosk.speech import say, say_views, service as speech, views as listen
     from kiosk.staff import dashboard, login
-    from kiosk.talk import views as talk
-    from kiosk.visitor import display, views as visitor
+    from kiosk.talk import urgent_views, views as talk  # noqa: F401 - importing urgent_views puts its routes on talk.bp
+    from kiosk.visitor import display, emergency, views as visitor
 
     data_dir = (test_config or {}).get("DATA_DIR") or os.environ.get("KIOSK_DATA_DIR")
     app = Flask(
@@ -50,7 +51,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     app.config.setdefault("TRANSLATIONS_DIR", str(paths.TRANSLATIONS))
     app.config.setdefault("NODE_MODULES", str(paths.NODE_MODULES))
+    emergency.check(app)
 
+    logs.init_app(app)
     secret_key.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)

@@ -29,7 +29,7 @@ from kiosk.speech.pronunciation import PronunciationStore
 from kiosk.speech.recordings import RecordingStore
 from kiosk.speech.text import normalize, page_sentences, speakable
 from kiosk.speech.workers import PoolBusy, WorkerCrashed, WorkerPool, WorkerTimeout
-from kiosk.visitor import content
+from kiosk.visitor import content, emergency
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +100,8 @@ class SpeechService:
             warm_voice=first.name if first else "",
         )
         self.timeout = float(config["SPEECH_TIMEOUT"])
+        # The emergency number as every voice should read it: digit by digit.
+        self.number = emergency.spoken(emergency.number(config))
         self.retry_seconds = float(config["SPEECH_RETRY_SECONDS"])
         self.cache = AudioCache(data_dir / "speech")
         shipped = config.get("SPEECH_LEXICON_DIR") or paths.REPO_ROOT / "pronunciation"
@@ -299,7 +301,7 @@ class SpeechService:
                 continue
             with in_language(code):
                 for topic in content.TOPICS:
-                    for sentence in page_sentences(topic):
+                    for sentence in page_sentences(topic, self.number):
                         jobs.setdefault((code, sentence), (voice, sentence))
         return list(jobs.values())
 

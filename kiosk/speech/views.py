@@ -6,7 +6,7 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, Response, abort, g, jsonify, send_file, url_for
+from flask import Blueprint, Response, abort, current_app, g, jsonify, send_file, url_for
 from flask.typing import ResponseReturnValue
 
 from kiosk import i18n
@@ -14,7 +14,7 @@ from kiosk.i18n import lazy_gettext as _l
 from kiosk.speech.recordings import Recording
 from kiosk.speech.service import MIMETYPE, SpeechUnavailable, service
 from kiosk.speech.text import normalize, page_messages, page_sentences, segments, sentences as split, speakable
-from kiosk.visitor import content
+from kiosk.visitor import content, emergency
 from kiosk.visitor.language_urls import language_prefixed
 
 bp = language_prefixed(Blueprint("listen", __name__, url_prefix="/<lang>/listen"), exact=True)
@@ -46,7 +46,10 @@ def _clips(page: content.Topic, code: str) -> PageClips:
     clips: list[dict[str, Any]] = []
     missing = synthetic = 0
     first = 0
-    for key, text in page_messages(page):
+    shown = page_messages(page, emergency.number(current_app.config))
+    # Speech reads the emergency number digit by digit ("1 1 2"); it splits into the same sentences.
+    spoken = page_messages(page, speech.number)
+    for (key, text), (_, said) in zip(shown, spoken, strict=True):
         pieces = split(text)
         numbers = list(range(first, first + len(pieces)))
         first += len(pieces)
@@ -58,8 +61,8 @@ def _clips(page: content.Topic, code: str) -> PageClips:
             clips.append({"index": numbers[0], "sentences": numbers, "text": normalize(text), "audio": audio})
         elif voice is not None:
             synthetic += 1
-            for number, sentence in zip(numbers, pieces, strict=True):
-                token = speech.key(voice, sentence).token
+            for number, sentence, sentence_said in zip(numbers, pieces, split(said), strict=True):
+                token = speech.key(voice, sentence_said).token
                 audio = url_for("listen.audio", slug=page.slug, index=number, token=token)
                 clips.append({"index": number, "sentences": [number], "text": sentence, "audio": audio})
         else:
@@ -137,7 +140,7 @@ def audio(slug: str, index: int, token: str) -> ResponseReturnValue:
     voice = speech.voice(g.language.code)
     if voice is None:
         return _error(str(NO_VOICE), 404)
-    texts = page_sentences(page)
+    texts = page_sentences(page, speech.number)
     if index >= len(texts) or speech.key(voice, texts[index]).token != token:
         return _error(str(CHANGED), 404)
     try:
@@ -167,7 +170,7 @@ def _page_recording(page: content.Topic, recording_id: str) -> Recording | None:
     recording = service().recordings.find(code, recording_id)
     if recording is None or not recording.approved:
         return None
-    current = dict(page_messages(page)).get(recording.key)
+    current = dict(page_messages(page, emergency.number(current_app.config))).get(recording.key)
     return recording if recording.fresh(current) else None
 
 
