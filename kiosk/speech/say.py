@@ -22,6 +22,7 @@ from kiosk.speech.recordings import Recording
 from kiosk.speech.service import Voice, in_language, service
 from kiosk.speech.text import normalize
 from kiosk.talk import keyboard
+from kiosk.visitor import emergency
 from kiosk.visitor.visit import countdown_texts
 
 # The volume steps of speech and reading aloud, in dB from the default (EN 301 549 §5.1.3.12): twelve
@@ -86,8 +87,10 @@ def _build(app: Flask, code: str) -> Phrasebook:
         if any(set(placeholders(form)) - expected for form in forms):
             formats.append(message.singular)
     language = next(language for language in i18n.languages().values() if language.code == code)
+    # A language with no voice has its name said in the voice of the screen it is shown on.
+    voiceless = [other.name for other in i18n.languages().values() if service().voice(other.code) is None]
     keys = [keyboard.mark_label(key) for layout in keyboard.LAYOUTS.values() for row in layout.rows for key in row]
-    texts = [language.name, *keys, *(layout.label for layout in keyboard.LAYOUTS.values())]
+    texts = [language.name, *voiceless, *keys, *(layout.label for layout in keyboard.LAYOUTS.values())]
     for source in app.extensions.get("kiosk_speech_texts", []):
         texts += list(source())
     return Phrasebook(formats, texts, _letters(), int(app.config["SPEECH_WHOLE_NUMBERS_BELOW"]), recordable)
@@ -183,6 +186,7 @@ def invitations() -> list[dict[str, str]]:
 
 
 def init_app(app: Flask) -> None:
-    """Add the texts speech mode builds rather than finds: volume steps and the idle countdown."""
+    """Add the texts speech mode builds rather than finds: volume steps, the idle countdown, the review date."""
     add_texts(app, _volume_texts)
     add_texts(app, lambda: countdown_texts(int(app.config["IDLE_COUNTDOWN_SECONDS"])))
+    add_texts(app, lambda: [i18n.long_date(emergency.reviewed(app.config))])

@@ -72,6 +72,11 @@ def resolve() -> ResponseReturnValue:
             answers.append({"status": "unknown", "clips": []})
             continue
         said = phrases.say(language.code, text, segments, spell)
+        if said.status == "no-voice" and language != g.language:
+            # Words in a language with no voice (a language's own name) are said in the screen's voice.
+            fallback = phrases.say(g.language.code, text, segments, spell)
+            if fallback.status == "ready":
+                language, said = g.language, fallback
         clips = [{"text": part, "audio": _address(language.tag, token)} for part, token in said.clips]
         answers.append({"status": said.status, "lang": language.tag, "clips": clips})
     response = jsonify(phrases=answers)

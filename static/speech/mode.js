@@ -158,7 +158,7 @@ window.kioskSpeech = (function () {
     voice.say([words(strings.off)]);
   }
 
-  /** A new screen: say its title (and any alert on it), as a screen reader does. */
+  /** A new screen: say its title, and what it says urgently (an alert, an assertive live region). */
   function arrived() {
     show();
     if (!on) return;
@@ -167,8 +167,9 @@ window.kioskSpeech = (function () {
     current = title;
     lastGroup = null;
     outline(title);
-    const alerts = [...document.querySelectorAll("#kiosk-screen [role=alert]")].filter(screen.rendered);
-    voice.say([...titlePhrases(), ...alerts.flatMap((alert) => screen.describe(alert).phrases)]);
+    const urgent = [...document.querySelectorAll("#kiosk-screen [role=alert], #kiosk-screen [aria-live=assertive]")]
+      .filter((region) => screen.rendered(region) && !region.parentElement.closest("[role=alert], [aria-live=assertive]"));
+    voice.say([...titlePhrases(), ...urgent.flatMap((region) => screen.regionPhrases(region))]);
   }
 
   // --- Clicks: in speech mode a tap only speaks; activate() passes the item's click through on purpose --

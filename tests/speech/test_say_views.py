@@ -238,3 +238,12 @@ def test_a_changed_pronunciation_gives_labels_new_clips_that_are_served(tmp_path
     assert after["clips"][0]["audio"] != before["clips"][0]["audio"]
     assert client.get(after["clips"][0]["audio"]).status_code == 200
     speech.close()
+
+
+def test_a_language_without_a_voice_has_its_name_said_in_the_screens_voice(client: FlaskClient) -> None:
+    (answer,) = resolve(client, {"text": "Filipino", "lang": "fil"}, tag="ru")
+    assert answer["status"] == "ready"
+    assert answer["lang"] == "ru"
+    assert answer["clips"][0]["audio"].startswith("/ru/say/")
+    (other,) = resolve(client, {"text": "Start", "lang": "fil"}, tag="ru")
+    assert other["status"] == "no-voice"  # anything else in Filipino is not the Russian voice's to say
