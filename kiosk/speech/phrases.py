@@ -7,7 +7,7 @@ rendering of a text the phrasebook holds:
 - a message with placeholders, such as "Your number is %(number)d", as its fixed words and the number:
   the clip of "Your number is" and the clip of "42";
 - a number: a whole number below a limit ("42"), else digit by digit ("1", "2", "3"), as are spaced
-  digits ("1 1 2");
+  digits ("1 1 2") and digits a message fills in as text (%(number)s: a telephone number, "1", "5");
 - a paragraph, as its sentences; a label made of known pieces ("Book a massage · Today"), as its pieces;
 - a first name typed on the kiosk's keyboard, letter by letter, when the screen marks it as a name.
 Anything else is not the kiosk's text, and is never rendered.
@@ -35,6 +35,7 @@ class Pattern:
 
     regex: re.Pattern[str]
     literals: tuple[tuple[str, ...], ...]  # the sentences of the fixed words before each value, and after the last
+    spelled: tuple[bool, ...] = ()  # per value: digits given as text (%s, a telephone number) are read one by one
 
 
 def _digits_value(value: str) -> bool:
@@ -94,17 +95,19 @@ class Phrasebook:
         if not found:
             self._learn_text(fmt.replace("%%", "%"))
             return
-        regex, literals, position = "", [], 0
+        regex, literals, spelled, position = "", [], [], 0
         for match in found:
             literal = fmt[position : match.start()].replace("%%", "%")
             literals.append(_pieces(literal))
-            regex += re.escape(literal) + (r"(\d+)" if match.group("type") in "diu" else r"(.+?)")
+            whole = match.group("type") in "diu"
+            regex += re.escape(literal) + (r"(\d+)" if whole else r"(.+?)")
+            spelled.append(not whole)
             position = match.end()
         tail = fmt[position:].replace("%%", "%")
         literals.append(_pieces(tail))
         if not any(literals):
             return  # a bare placeholder says nothing of its own, and would match any text
-        self.patterns.append(Pattern(re.compile(regex + re.escape(tail)), tuple(literals)))
+        self.patterns.append(Pattern(re.compile(regex + re.escape(tail)), tuple(literals), tuple(spelled)))
         for pieces in literals:
             for piece in pieces:
                 self._add(piece)
@@ -153,8 +156,8 @@ class Phrasebook:
             if match is None:
                 continue
             spoken = list(pattern.literals[0])
-            for value, after in zip(match.groups(), pattern.literals[1:], strict=True):
-                said = self._value(value.strip())
+            for value, after, spelled in zip(match.groups(), pattern.literals[1:], pattern.spelled, strict=True):
+                said = self._value(value.strip(), spelled)
                 if said is None:
                     break
                 spoken += said + list(after)
@@ -162,10 +165,10 @@ class Phrasebook:
                 return spoken
         return None
 
-    def _value(self, value: str) -> list[str] | None:
-        """Speak what fills a placeholder: a number, or a text the kiosk knows."""
+    def _value(self, value: str, spelled: bool = False) -> list[str] | None:
+        """Speak what fills a placeholder: a count whole, a telephone number digit by digit, or a known text."""
         if _digits_value(value):
-            return self.number(value)
+            return [digit for digit in value if digit.isdigit()] if spelled else self.number(value)
         if value in self._known:
             return [value]
         return self._sentences(value)

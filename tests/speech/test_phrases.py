@@ -52,6 +52,9 @@ def test_large_numbers_and_spaced_digits_are_read_digit_by_digit() -> None:
     assert phrases.parts("Your number is 123") == ["Your number is", "1", "2", "3"]
     assert phrases.parts("Call 1 1 2 now.") == ["Call", "1", "1", "2", "now."]
     assert phrases.parts("Call 999 now.") == ["Call", "9", "9", "9", "now."]
+    # A number a message fills in as text is a telephone number: digit by digit even when it is short.
+    assert phrases.parts("Call 15 now.") == ["Call", "1", "5", "now."]
+    assert phrases.parts("Your number is 15") == ["Your number is", "15"]  # a count, read whole
     assert phrases.parts("07") == ["0", "7"]  # a leading zero is read as it is written
     assert book(whole_below=1000).parts("Your number is 123") == ["Your number is", "123"]
 
