@@ -7,6 +7,8 @@ lets a feature add plain texts it builds another way, such as a countdown in eve
 
 from __future__ import annotations
 
+import logging
+import threading
 import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -24,6 +26,8 @@ from kiosk.speech.text import normalize
 from kiosk.talk import keyboard
 from kiosk.visitor import emergency
 from kiosk.visitor.visit import countdown_texts
+
+log = logging.getLogger(__name__)
 
 # The volume steps of speech and reading aloud, in dB from the default (EN 301 549 §5.1.3.12): twelve
 # decibels louder for a noisy room, twelve quieter, in steps a listener can tell apart.
@@ -185,8 +189,28 @@ def invitations() -> list[dict[str, str]]:
     return found
 
 
+def _prepare(app: Flask) -> None:
+    """Read the code's messages and build every phrasebook, so the first visitor in speech mode never waits."""
+    try:
+        with app.app_context():
+            for language in i18n.languages().values():
+                phrasebook(language.code)
+    except Exception:  # a failure here only costs the first visitor a moment; the log says why
+        log.exception("Speech mode's phrasebooks could not be prepared ahead; they are built when first needed")
+
+
 def init_app(app: Flask) -> None:
-    """Add the texts speech mode builds rather than finds: volume steps, the idle countdown, the review date."""
+    """Add the texts speech mode builds rather than finds (volume steps, the idle countdown, the review date),
+    and build the phrasebooks in the background when the server answers its first request."""
     add_texts(app, _volume_texts)
     add_texts(app, lambda: countdown_texts(int(app.config["IDLE_COUNTDOWN_SECONDS"])))
     add_texts(app, lambda: [i18n.long_date(emergency.reviewed(app.config))])
+    if app.config["SPEECH_PRESTART"] and not app.testing:
+        started = threading.Event()
+
+        @app.before_request
+        def prepare_phrasebooks() -> None:
+            """Start building the phrasebooks once, with the kiosk's first request."""
+            if not started.is_set():
+                started.set()
+                threading.Thread(target=_prepare, args=(app,), name="speech-phrasebooks", daemon=True).start()
