@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import struct
+import time
 import zlib
 from pathlib import Path
 from typing import Any
@@ -106,3 +107,11 @@ def choose_text_size(page: Any, base_url: str, size: str) -> None:
     page.goto(base_url + "/en/")
     page.click(f"button[data-text-size={size}]")
     page.wait_for_selector(f"html[data-text-size={size}]")
+
+
+def wait_until(page: Any, predicate: str, arg: Any = None, seconds: float = 10) -> None:
+    """Wait until an async predicate evaluated in the page is true (wait_for_function takes a Promise for true)."""
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(predicate, arg):
+        assert time.monotonic() < deadline, f"still false after {seconds} s: {predicate}"
+        page.wait_for_timeout(50)
