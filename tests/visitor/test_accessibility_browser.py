@@ -15,7 +15,7 @@ from tests.helpers.browser import (
     small_targets,
     small_text,
 )
-from tests.helpers.visitor_pages import VISITOR_PATHS
+from tests.helpers.visitor_pages import AUDITED_PATHS, VISITOR_PATHS
 
 pytestmark = pytest.mark.browser
 
@@ -31,7 +31,7 @@ def test_every_visitor_page_passes_axe_aaa(
         page.click("[data-contrast-toggle]")
         page.wait_for_selector("html[data-contrast=high]")
     failures = {}
-    for path in VISITOR_PATHS:
+    for path in AUDITED_PATHS:
         page.goto(f"{live_server.url}/en{path}")
         found = axe_violations(page)
         if found:
@@ -44,7 +44,7 @@ def test_targets_are_at_least_72px_and_text_at_least_24px(live_server: Any, new_
     page = new_page(PORTRAIT)
     choose_text_size(page, live_server.url, size)
     problems = {}
-    for path in VISITOR_PATHS:
+    for path in AUDITED_PATHS:
         page.goto(f"{live_server.url}/en{path}")
         targets, text = small_targets(page), small_text(page)
         if targets or text:
