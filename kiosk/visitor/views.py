@@ -10,6 +10,7 @@ from kiosk.core.partials import render_screen
 from kiosk.core.urls import safe_next
 from kiosk.i18n import gettext as _
 from kiosk.visitor import content
+from kiosk.visitor.attract import touch_to_start
 from kiosk.visitor.language_urls import in_language, language_prefixed, page_language, this_page
 from kiosk.visitor.pictures import pictogram_alt
 
@@ -26,6 +27,7 @@ def home() -> ResponseReturnValue:
         screen="home",
         title=_("Welcome"),
         languages=i18n.languages().values(),
+        invitations=touch_to_start(i18n.languages().values()),
     )
 
 

@@ -1,6 +1,7 @@
 // The idle reset (WCAG 2.2.1). It starts with a visit's first touch, so an untouched welcome screen never
 // asks "Are you still there?"; it never ends a visit whose request is still open (the ticket holds it,
-// up to TICKET_WAIT_MAX_SECONDS); and it leaves the page only once the server answers.
+// up to TICKET_WAIT_MAX_SECONDS); and it leaves the page only once the server answers. Until that first
+// touch, the welcome screen invites passers-by, in turn in every language: "Touch the screen to start".
 "use strict";
 
 (function () {
@@ -15,6 +16,7 @@
   const countdownTexts = JSON.parse(dialog.dataset.countdownTexts);
   // Remembered for the tab, so a full page load (a language change) keeps counting; the reset forgets it.
   const TOUCHED = "kiosk-touched";
+  const INVITE_EVERY_MS = 3000;
 
   let touched = false;
   try { touched = sessionStorage.getItem(TOUCHED) === "1"; } catch (error) { /* storage may be disabled */ }
@@ -50,10 +52,29 @@
     else askStillThere();
   }
 
+  // --- The invitation, while nobody uses the kiosk -----------------------------------------------
+  let inviteTimer = 0;
+  let invited = 0;
+
+  /** Show the invitation in the next language (the welcome screen may have been swapped in since). */
+  function invite() {
+    const line = document.querySelector("[data-attract]");
+    if (!line || !line.children.length) return;
+    line.hidden = false;
+    invited = (invited + 1) % line.children.length;
+    [...line.children].forEach((text, index) => text.classList.toggle("kiosk-attract__shown", index === invited));
+  }
+
+  function stopInviting() {
+    clearInterval(inviteTimer);
+    for (const line of document.querySelectorAll("[data-attract]")) line.hidden = true;
+  }
+
   function activity() {
     if (ending) return;
     if (!touched) {
       touched = true;
+      stopInviting();
       try { sessionStorage.setItem(TOUCHED, "1"); } catch (error) { /* storage may be disabled */ }
     }
     if (!dialog.open) schedule(idleMs);
@@ -130,4 +151,5 @@
   });
   noteHolds();
   if (touched) schedule(idleMs);
+  else inviteTimer = setInterval(invite, INVITE_EVERY_MS);
 })();

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from playwright.sync_api import ViewportSize
 
 from kiosk.visitor import content
@@ -31,3 +33,12 @@ AUDIT_PLAN: dict[str, tuple[ViewportSize, str, str]] = {
     "ru": (LANDSCAPE, "largest", "normal"),
     "fil": (LANDSCAPE, "largest", "high"),
 }
+
+
+def open_screen(page: Any, url: str) -> None:
+    """Open a visitor screen; the offline page as it is while the server is away (it leaves once /health
+    answers, so /health fails for the page until the next screen is opened)."""
+    page.unroute("**/health")
+    if url.endswith("/offline"):
+        page.route("**/health", lambda route: route.abort())
+    page.goto(url)

@@ -15,7 +15,7 @@ from tests.helpers.browser import (
     small_targets,
     small_text,
 )
-from tests.helpers.visitor_pages import AUDITED_PATHS, VISITOR_PATHS
+from tests.helpers.visitor_pages import AUDITED_PATHS, VISITOR_PATHS, open_screen
 
 pytestmark = pytest.mark.browser
 
@@ -32,7 +32,7 @@ def test_every_visitor_page_passes_axe_aaa(
         page.wait_for_selector("html[data-contrast=high]")
     failures = {}
     for path in AUDITED_PATHS:
-        page.goto(f"{live_server.url}/en{path}")
+        open_screen(page, f"{live_server.url}/en{path}")
         found = axe_violations(page)
         if found:
             failures[path] = found
@@ -45,7 +45,7 @@ def test_targets_are_at_least_72px_and_text_at_least_24px(live_server: Any, new_
     choose_text_size(page, live_server.url, size)
     problems = {}
     for path in AUDITED_PATHS:
-        page.goto(f"{live_server.url}/en{path}")
+        open_screen(page, f"{live_server.url}/en{path}")
         targets, text = small_targets(page), small_text(page)
         if targets or text:
             problems[path] = {"targets": targets, "text": text}

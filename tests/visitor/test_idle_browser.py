@@ -183,3 +183,19 @@ def test_a_request_never_closed_holds_the_kiosk_only_up_to_the_maximum_wait(live
     expect(page.locator("#kiosk-idle")).to_be_visible()
     page.clock.run_for(30_000)
     page.wait_for_url(live_server.url + "/en/")
+
+
+def test_an_untouched_welcome_screen_invites_in_turn_and_stops_at_the_first_touch(
+    live_server: Any, new_page: Any
+) -> None:
+    page = open_with_clock(live_server, new_page, "/en/")
+    invitation = page.locator("[data-attract]")
+    expect(invitation).to_be_hidden()
+    page.clock.run_for(3_000)
+    expect(invitation).to_be_visible()
+    expect(invitation).to_have_attribute("aria-hidden", "true")  # Start says it to a screen reader already
+    expect(page.locator("[data-attract] .kiosk-attract__shown")).to_have_count(1)
+    first_touch(page)
+    expect(invitation).to_be_hidden()
+    page.clock.run_for(60_000)
+    expect(invitation).to_be_hidden()

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from kiosk.core.paths import REPO_ROOT
 from kiosk.i18n import catalogs
 from tests.helpers.browser import PORTRAIT, axe_violations, save_screenshot, small_targets, small_text
-from tests.helpers.visitor_pages import AUDIT_PLAN, AUDITED_PATHS
+from tests.helpers.visitor_pages import AUDIT_PLAN, AUDITED_PATHS, open_screen
 
 pytestmark = pytest.mark.browser
 
@@ -45,7 +45,7 @@ def test_every_page_in_every_language_passes_the_audit(live_server: Any, new_pag
     choose_display(page, live_server.url, tag, size, contrast)
     problems = {}
     for path in AUDITED_PATHS:
-        page.goto(f"{live_server.url}/{tag}{path}")
+        open_screen(page, f"{live_server.url}/{tag}{path}")
         expect(page.locator("html")).to_have_attribute("lang", tag)
         if found := audit(page):
             problems[path] = found

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from flask.testing import FlaskClient
 
 from kiosk.visitor import content
+from tests.helpers.app import make_app
+from tests.helpers.catalogs import copy_translations, set_translation
 from tests.helpers.visitor_pages import VISITOR_PATHS
 
 
@@ -121,3 +124,18 @@ def test_topic_pictures_have_translated_text_alternatives(client: FlaskClient) -
     menu = client.get("/en/topics").get_data(as_text=True)
     assert menu.count('class="kiosk-picto kiosk-picto--') == len(content.MENU)
     assert 'role="img"' not in menu.split('<ul class="kiosk-menu')[1].split("</ul>")[0]
+
+
+def test_the_invitation_lists_each_language_that_has_translated_it(tmp_path: Path) -> None:
+    translations = copy_translations(tmp_path / "translations")
+    set_translation(translations, "es", "Touch the screen to start", "Toque la pantalla para empezar")
+    set_translation(translations, "ar", "Touch the screen to start", "المس الشاشة للبدء")
+    app = make_app(tmp_path / "data", TRANSLATIONS_DIR=str(translations))
+    body = app.test_client().get("/ru/").get_data(as_text=True)
+    line = body.split('data-attract aria-hidden="true" hidden>')[1].split("</p>")[0]
+    # In the kiosk's order, only the languages that have it (an untranslated one would only repeat English).
+    assert line == (
+        '<span lang="en" dir="ltr">Touch the screen to start</span>'
+        '<span lang="es" dir="ltr">Toque la pantalla para empezar</span>'
+        '<span lang="ar" dir="rtl">المس الشاشة للبدء</span>'
+    )
