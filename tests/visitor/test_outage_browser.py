@@ -150,3 +150,21 @@ def test_the_worker_updates_itself_when_the_kiosk_changes(tmp_path: Path, new_pa
         assert "call 999" in offline
     finally:
         server.stop()
+
+
+def test_without_a_service_worker_the_idle_reset_waits_for_the_server_on_the_page(kiosk: Kiosk, new_page: Any) -> None:
+    # A screen on another machine over plain http gets no service worker: the reset still never leaves the
+    # page for a browser error; it says the kiosk is restarting and ends the visit once the server answers.
+    page = new_page(PORTRAIT, service_workers="block")
+    page.clock.install()
+    page.goto(kiosk.url + "/fr/topics")
+    page.tap("h1")
+    page.clock.run_for(90_000)
+    kiosk.stop()
+    page.clock.run_for(30_000)
+    expect(page.locator("#kiosk-idle-title")).to_contain_text("112")
+    expect(page.locator("[data-idle-stay]")).to_be_hidden()
+    assert page.url == kiosk.url + "/fr/topics"
+    answered = kiosk.start()
+    page.wait_for_url(kiosk.url + "/en/", timeout=BACK_WITHIN_SECONDS * 1000)
+    assert time.monotonic() - answered <= BACK_WITHIN_SECONDS
