@@ -79,10 +79,11 @@ def language() -> ResponseReturnValue:
 @bp.get("/new-visit")
 def new_visit() -> ResponseReturnValue:
     """Ask before starting a new visit, showing the ticket that stays with the front desk, if there is one."""
+    came_from = safe_next(request.args.get("next"))
     return render_screen(
         "visitor/_new_visit.html",
         screen="new-visit",
         title=_("Start a new visit"),
-        back_url=safe_next(request.args.get("next")) if request.args.get("next") else url_for(".home"),
+        back_url=came_from if page_language(came_from) else url_for(".home"),
         hide_chip=True,
     )

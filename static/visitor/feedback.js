@@ -39,7 +39,8 @@
   for (const type of ["pointerup", "pointercancel", "pointerleave"]) {
     document.addEventListener(type, (event) => {
       const control = event.target.closest && event.target.closest(CONTROL);
-      if (control) pressed(control, false);
+      // Leaving a label inside the control is not leaving the control.
+      if (control && (type !== "pointerleave" || event.target === control)) pressed(control, false);
     }, { capture: true, passive: true });
   }
 
@@ -55,7 +56,8 @@
   for (const type of ["htmx:afterRequest", "htmx:sendAbort"]) {
     document.addEventListener(type, (event) => done(controlOf(event.detail)));
   }
-  // A tap that the last one replaced (hx-sync) never answers: it stops waiting when the next one starts.
+  // A control swapped away with its screen hears nothing more (its events no longer reach the document):
+  // forget it when the next request starts.
   document.addEventListener("htmx:beforeRequest", (event) => {
     const current = controlOf(event.detail);
     for (const control of [...pending.keys()]) if (control !== current && !control.isConnected) done(control);
