@@ -139,3 +139,10 @@ def test_the_invitation_lists_each_language_that_has_translated_it(tmp_path: Pat
         '<span lang="es" dir="ltr">Toque la pantalla para empezar</span>'
         '<span lang="ar" dir="rtl">المس الشاشة للبدء</span>'
     )
+
+
+def test_the_nerve_drawing_lights_one_leg(client: FlaskClient) -> None:
+    body = client.get("/en/topics/what-is-sciatica").get_data(as_text=True)
+    assert body.count('class="kiosk-figure__nerve"') == 1
+    assert body.count('class="kiosk-figure__glow"') == 1
+    assert "in one leg" in str(content.NERVE_ALT.message_id)
