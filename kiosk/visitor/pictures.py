@@ -26,6 +26,8 @@ PICTOGRAM_ALTS: dict[str, LazyString] = {
     # TRANSLATORS: Text alternative for a picture, read by screen readers.
     "urgent": _l("Picture: a warning sign"),
     # TRANSLATORS: Text alternative for a picture, read by screen readers.
+    "ask": _l("Picture: a speech bubble with a question mark"),
+    # TRANSLATORS: Text alternative for a picture, read by screen readers.
     "staff": _l("Picture: a member of staff who will talk with you"),
 }
 
