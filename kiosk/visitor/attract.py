@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flask_babel import force_locale, get_domain
-
-from kiosk.i18n import SOURCE_LANGUAGE, Language, lazy_gettext as _l, request_translations
+from kiosk.i18n import SOURCE_LANGUAGE, Language, gettext_in, lazy_gettext as _l, request_translations
 
 # TRANSLATORS: Shown in turn in every language on the welcome screen while nobody uses the kiosk. At most 30 characters.
 TOUCH_TO_START = _l("Touch the screen to start")
@@ -23,8 +21,7 @@ def touch_to_start(languages: Iterable[Language]) -> list[tuple[Language, str]]:
     if key not in cache:
         found = []
         for language in offered:
-            with force_locale(language.code):
-                text = get_domain().get_translations().ugettext(TOUCH_TO_START.message_id)
+            text = gettext_in(language.code, TOUCH_TO_START.message_id)
             if language.code == SOURCE_LANGUAGE or text != TOUCH_TO_START.message_id:
                 found.append((language, text))
         cache[key] = found

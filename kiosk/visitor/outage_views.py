@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, g, render_template, url_for
+from flask import Blueprint, Response, abort, current_app, g, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from kiosk import i18n
@@ -14,12 +14,23 @@ from kiosk.visitor import outage
 bp = Blueprint("outage", __name__)
 
 
+def shell_urls() -> dict[str, list[str]]:
+    """Return the addresses of the shell's styles and scripts, worked out once: every page loads the same."""
+    cache: dict[str, dict[str, list[str]]] = current_app.extensions.setdefault("kiosk_shell_urls", {})
+    if request.script_root not in cache:
+        cache[request.script_root] = {
+            "styles": [url_for("static", filename=name) for name in outage.SHELL_STYLES],
+            "scripts": [url_for("assets.vendor", name="htmx.min.js")]
+            + [url_for("static", filename=name) for name in outage.SHELL_SCRIPTS],
+        }
+    return cache[request.script_root]
+
+
 @bp.app_context_processor
 def shell_context() -> dict[str, Any]:
     """Give every page the shell it loads and the words for an outage."""
     return {
-        "shell_styles": outage.SHELL_STYLES,
-        "shell_scripts": outage.SHELL_SCRIPTS,
+        "shell_urls": shell_urls,
         "restarting_message": lambda: outage.restarting_message(str(current_app.config["EMERGENCY_NUMBER"])),
     }
 

@@ -12,11 +12,13 @@ from kiosk.i18n import gettext as _
 from kiosk.visitor import content
 from kiosk.visitor.attract import touch_to_start
 from kiosk.visitor.language_urls import in_language, language_prefixed, page_language, this_page
-from kiosk.visitor.pictures import pictogram_alt
+from kiosk.visitor.pictures import icon, pictogram, pictogram_alt
 
 bp = language_prefixed(Blueprint("visitor", __name__, url_prefix="/<lang>"))
 bp.add_app_template_global(this_page, "this_page")
 bp.add_app_template_global(pictogram_alt, "pictogram_alt")
+bp.add_app_template_global(icon, "icon")
+bp.add_app_template_global(pictogram, "pictogram")
 
 
 @bp.get("/")
