@@ -18,6 +18,8 @@ SCREENS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("templates/visitor/_language.html", ("/language",)),
     ("templates/visitor/_new_visit.html", ("/new-visit",)),
     ("templates/visitor/", (FIRST_TOPIC,)),
+    ("templates/talk/_urgent.html", ("/talk-to-staff/urgent",)),
+    ("templates/talk/_get_help.html", ("/", "/talk-to-staff/urgent")),
     ("templates/talk/", ("/talk-to-staff",)),
     ("templates/speech/", (FIRST_TOPIC,)),
     ("templates/components/_nerve.html", (FIRST_TOPIC,)),

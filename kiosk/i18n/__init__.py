@@ -13,6 +13,7 @@ from kiosk.i18n.messages import (
     gettext,
     gettext_in,
     lazy_gettext,
+    long_date,
     ngettext,
     request_translations,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "languages",
     "lazy_gettext",
     "load_languages",
+    "long_date",
     "match",
     "ngettext",
     "request_translations",

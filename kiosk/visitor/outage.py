@@ -20,6 +20,7 @@ from kiosk.visitor import content
 SHELL_STYLES = (
     "core/tokens.css",
     "visitor/kiosk.css",
+    "visitor/cards.css",
     "visitor/layout.css",
     "talk/talk.css",
     "speech/listen.css",
@@ -34,7 +35,7 @@ SHELL_SCRIPTS = (
     "speech/listen.js",
 )
 # What the offline page loads: a subset of the shell, so it shows with no server at all.
-OFFLINE_STYLES = ("core/tokens.css", "visitor/kiosk.css", "visitor/layout.css")
+OFFLINE_STYLES = ("core/tokens.css", "visitor/kiosk.css", "visitor/cards.css", "visitor/layout.css")
 OFFLINE_SCRIPTS = ("visitor/heal.js", "visitor/offline.js")
 # Every static file the worker keeps, once each.
 KEPT_FILES = tuple(dict.fromkeys((*SHELL_STYLES, *SHELL_SCRIPTS, *OFFLINE_STYLES, *OFFLINE_SCRIPTS)))

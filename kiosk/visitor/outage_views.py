@@ -9,7 +9,7 @@ from flask import Blueprint, Response, abort, current_app, g, render_template, r
 from flask.typing import ResponseReturnValue
 
 from kiosk import i18n
-from kiosk.visitor import outage
+from kiosk.visitor import emergency, outage
 
 bp = Blueprint("outage", __name__)
 
@@ -31,7 +31,7 @@ def shell_context() -> dict[str, Any]:
     """Give every page the shell it loads and the words for an outage."""
     return {
         "shell_urls": shell_urls,
-        "restarting_message": lambda: outage.restarting_message(str(current_app.config["EMERGENCY_NUMBER"])),
+        "restarting_message": lambda: outage.restarting_message(emergency.number(current_app.config)),
     }
 
 
@@ -58,7 +58,7 @@ def worker() -> ResponseReturnValue:
         *outage.page_files(Path(current_app.template_folder or "")),
         *outage.catalog_files(Path(current_app.config["LIVE_TRANSLATIONS_DIR"])),
     ]
-    version = outage.shell_version(files, {**settings, "number": str(current_app.config["EMERGENCY_NUMBER"])})
+    version = outage.shell_version(files, {**settings, "number": emergency.number(current_app.config)})
     source = (static / outage.WORKER_SOURCE).read_text(encoding="utf-8")
     response = Response(outage.worker_script(source, {**settings, "version": version}), mimetype="text/javascript")
     # The browser checks for a new worker on every page load; it must never get a stale copy.
@@ -80,7 +80,7 @@ def offline(lang: str) -> ResponseReturnValue:
         render_template(
             outage.OFFLINE_TEMPLATE,
             language=language,
-            title=outage.restarting_message(str(current_app.config["EMERGENCY_NUMBER"])),
+            title=outage.restarting_message(emergency.number(current_app.config)),
             topic=outage.red_flags(),
             styles=outage.OFFLINE_STYLES,
             scripts=outage.OFFLINE_SCRIPTS,

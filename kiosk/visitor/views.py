@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, request, url_for
+from typing import Any
+
+from flask import Blueprint, abort, current_app, request, url_for
 from flask.typing import ResponseReturnValue
 
 from kiosk import i18n
 from kiosk.core.partials import render_screen
 from kiosk.core.urls import safe_next
 from kiosk.i18n import gettext as _
-from kiosk.visitor import content
+from kiosk.visitor import content, emergency
 from kiosk.visitor.attract import touch_to_start
 from kiosk.visitor.language_urls import in_language, language_prefixed, page_language, this_page
 from kiosk.visitor.pictures import icon, pictogram, pictogram_alt
@@ -19,6 +21,24 @@ bp.add_app_template_global(this_page, "this_page")
 bp.add_app_template_global(pictogram_alt, "pictogram_alt")
 bp.add_app_template_global(icon, "icon")
 bp.add_app_template_global(pictogram, "pictogram")
+
+
+@bp.app_template_global("emergency_number")
+def emergency_number() -> str:
+    """Return the emergency telephone number as the screen shows it."""
+    return emergency.number(current_app.config)
+
+
+@bp.app_template_global("spoken_number")
+def spoken_number() -> str:
+    """Return the emergency number as it is read aloud, one digit at a time."""
+    return emergency.spoken(emergency_number())
+
+
+@bp.app_template_global("emergency_text")
+def emergency_text(message: Any) -> str:
+    """Return a content message as the screen shows it, with the emergency number filled in."""
+    return content.text_in(message, emergency_number())
 
 
 @bp.get("/")
@@ -47,11 +67,12 @@ def menu() -> ResponseReturnValue:
 
 @bp.get("/topics/<slug>")
 def topic(slug: str) -> ResponseReturnValue:
-    """One sciatica page."""
+    """One sciatica page, with the sources it rests on and when it was last reviewed."""
     page = content.topic(slug)
     if page is None:
         abort(404)
     parent = url_for(".topic", slug=page.parent) if page.parent else url_for(".menu")
+    day = i18n.long_date(emergency.reviewed(current_app.config))
     return render_screen(
         "visitor/_topic.html",
         screen="topic",
@@ -60,6 +81,10 @@ def topic(slug: str) -> ResponseReturnValue:
         trail=content.trail(page),
         children=[content.BY_SLUG[child] for child in page.children],
         back_url=parent,
+        sources=[content.SOURCES[key] for key in page.sources],
+        # TRANSLATORS: Shown at the foot of each page under its sources. %(date)s is a date already written in
+        # the visitor's language; keep it exactly as written.
+        reviewed=_("Last reviewed: %(date)s", date=day),
     )
 
 

@@ -48,8 +48,18 @@
   function quiet() {
     const hold = holdRemaining();
     // Someone is waiting for staff with this number: the kiosk keeps it on screen.
-    if (hold > 0) schedule(hold);
-    else askStillThere();
+    if (hold > 0) {
+      schedule(hold);
+      return;
+    }
+    // A screen that must stay up (an urgent call nobody has answered yet, talk.js) cancels this event to
+    // hold the reset off; it is asked again after retryMs, which it may shorten.
+    const asking = new CustomEvent("kiosk:idle", { cancelable: true, detail: { retryMs: idleMs } });
+    if (!document.dispatchEvent(asking)) {
+      schedule(Math.max(1000, Math.min(idleMs, asking.detail.retryMs)));
+      return;
+    }
+    askStillThere();
   }
 
   // --- The invitation, while nobody uses the kiosk -----------------------------------------------

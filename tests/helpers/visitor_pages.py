@@ -9,7 +9,9 @@ from playwright.sync_api import ViewportSize
 from kiosk.visitor import content
 from tests.helpers.browser import LANDSCAPE, PORTRAIT
 
-VISITOR_PATHS = ["/", "/topics", "/talk-to-staff"] + [f"/topics/{topic.slug}" for topic in content.TOPICS]
+VISITOR_PATHS = ["/", "/topics", "/talk-to-staff", "/talk-to-staff/urgent"] + [
+    f"/topics/{topic.slug}" for topic in content.TOPICS
+]
 # Screens around the content: the language choice, the new-visit question, the flow's steps and the offline page.
 OTHER_SCREENS = [
     "/language",
