@@ -75,22 +75,39 @@
     if (changed.size && !announcing) { announcing = true; queueMicrotask(announce); }
   }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ["open"] });
 
-  /** On an untouched welcome screen, invite a visitor who cannot read it, one language at a time. */
+  // --- The welcome screen's spoken invitation ----------------------------------------------------
+  // It speaks only while the welcome screen shows its invitation line (static/visitor/idle.js shows it until
+  // the visit's first touch, and again only after the reset): one state of "nobody is using the kiosk" for
+  // both. Each time, the line shows the language being spoken; a touch silences the invitation at once.
+  let inviting = false;
+
+  function attracting() {
+    const line = document.querySelector("[data-attract]");
+    return Boolean(line && !line.hidden);
+  }
+
   function invite() {
     const block = document.querySelector("[data-speech-invitation]");
     if (!block || !config.invitationMs) return;
     const invitations = JSON.parse(block.textContent);
+    if (!invitations.length) return;
     let next = 0;
     const timer = setInterval(() => {
-      const busy = speech.touched() || speech.on();
-      if (busy || screen.modal() || !document.querySelector("[data-speech-invitation]")) {
-        if (busy) clearInterval(timer);
-        return;
-      }
+      if (speech.on() || !document.querySelector("[data-speech-invitation]")) { clearInterval(timer); return; }
+      if (!attracting() || screen.modal()) return;
       const invitation = invitations[next % invitations.length];
       next += 1;
-      voice.say([{ lang: invitation.lang, text: invitation.text }]);
+      document.dispatchEvent(new CustomEvent("kiosk:invite", { detail: { lang: invitation.lang } }));
+      inviting = true;
+      voice.say([{ lang: invitation.lang, text: invitation.text }]).finally(() => { inviting = false; });
     }, config.invitationMs);
+  }
+
+  for (const type of ["pointerdown", "keydown"]) {
+    window.addEventListener(type, () => {
+      if (inviting && !speech.on()) voice.stop();
+      inviting = false;
+    }, { capture: true });
   }
 
   if (!speech.on()) invite();

@@ -5,7 +5,7 @@
 // What changes by itself (live regions, the idle dialog, the welcome invitation) is announce.js.
 //
 // window.kioskSpeech is what those scripts use: on(), current(), turnOn(how), focusItem(el, how),
-// activate(el), move(step), edge(last), back(), whereAmI(), say(text), touched(), swapping(), and
+// activate(el), move(step), edge(last), back(), whereAmI(), say(text), swapping(), and
 // suppressClick() for the click a tap makes after it has already acted.
 "use strict";
 
@@ -26,7 +26,6 @@ window.kioskSpeech = (function () {
   let passThrough = null;  // the element being activated on purpose: its click may pass
   let suppressing = false; // the next click is a tap's own, after the tap already acted
   let swapping = false;
-  let touched = false;     // anyone has used this kiosk since the page loaded (no invitation then)
 
   // --- What to say -------------------------------------------------------------------------------
   function words(text) { return { text }; }
@@ -144,6 +143,7 @@ window.kioskSpeech = (function () {
     current = current && current.isConnected ? current : title;
     outline(current);
     if (how === "keys" && current) takeFocus(current);
+    document.dispatchEvent(new CustomEvent("kiosk:speech-on"));
     const phrases = [words(strings.on), ...help()];
     if (config.status === "no-voice") { voice.say([words(strings.no_voice)]); return; }
     voice.say(phrases);
@@ -181,7 +181,7 @@ window.kioskSpeech = (function () {
     event.stopImmediatePropagation();
   }, { capture: true });
   for (const type of ["pointerdown", "keydown"]) {
-    window.addEventListener(type, () => { touched = true; suppressing = false; }, { capture: true });
+    window.addEventListener(type, () => { suppressing = false; }, { capture: true });
   }
 
   // --- The speech bar ----------------------------------------------------------------------------
@@ -231,7 +231,6 @@ window.kioskSpeech = (function () {
     current: () => current,
     setCurrent(el) { current = el; lastGroup = null; outline(el); },
     setModality(how) { modality = how; },
-    touched: () => touched,
     swapping: () => swapping,
     suppressClick() { suppressing = true; },
     turnOn,

@@ -17,6 +17,14 @@
   let holdTimer = 0;
   let frame = 0;
 
+  /** The scrolling box under a point: the page's column or the side rail, else the whole document. */
+  function scrollerAt(x, y) {
+    for (let el = document.elementFromPoint(x, y); el && el !== document.body; el = el.parentElement) {
+      if (el.scrollHeight > el.clientHeight && /auto|scroll/.test(getComputedStyle(el).overflowY)) return el;
+    }
+    return document.scrollingElement || document.documentElement;
+  }
+
   function onHold() {
     if (!press || press.moved) return;
     press.held = true;
@@ -42,7 +50,7 @@
     const last = pointers.get(event.pointerId);
     if (!last) return;
     if (press && press.scrolling && pointers.size > 1) {
-      if (speech.on()) window.scrollBy(0, (last.y - event.clientY) / pointers.size);
+      if (speech.on()) scrollerAt(event.clientX, event.clientY).scrollBy(0, (last.y - event.clientY) / pointers.size);
       pointers.set(event.pointerId, { x: event.clientX, y: event.clientY });
       return;
     }

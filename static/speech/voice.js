@@ -21,7 +21,14 @@ window.kioskVoice = (function () {
 
   let context = null;
   let gain = null;
+  // The volume lasts the visit, across a full page load (a language change, the offline page); the
+  // reset forgets it with the rest of the visit's storage.
+  const VOLUME = "kiosk-volume-db";
   let level = config.volume.default;
+  try {
+    const stored = sessionStorage.getItem(VOLUME);
+    if (stored !== null && steps.includes(Number(stored))) level = steps.indexOf(Number(stored));
+  } catch (error) { /* storage may be disabled: the default */ }
   const label = new Audio();  // speech mode's element; reading aloud has its own
   label.preload = "auto";
   let reader = null;          // {audio, active}
@@ -65,6 +72,7 @@ window.kioskVoice = (function () {
 
   function setLevel(value) {
     level = value;
+    try { sessionStorage.setItem(VOLUME, String(steps[level])); } catch (error) { /* storage may be disabled */ }
     if (gain) gain.gain.setTargetAtTime(decibels(steps[level]), context.currentTime, 0.01);
   }
 

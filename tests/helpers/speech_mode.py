@@ -43,6 +43,7 @@ CLIP = re.compile(r"^/(?P<tag>[^/]+)/say/(?P<token>[0-9a-f]+)\.mp3$")
 ARIA = re.compile(
     r'^- (?P<role>[\w-]+)(?: "(?P<name>(?:[^"\\]|\\.)*)")?(?P<attrs>(?: \[[^\]]*\])*)(?::(?: (?P<text>.*))?)?$'
 )
+QUOTED = re.compile(r"^- '(?P<line>(?:[^']|'')*)'(?P<rest>:.*)?$")
 ROLE_WORDS = {"button": "button", "link": "link", "heading": "heading", "img": "picture", "textbox": "text field"}
 SELECTED = ("[pressed]", "[selected]", "[checked]", "[current")
 _heard: dict[str, float] = {}  # clip address -> RMS level, decoded once per test session
@@ -140,6 +141,10 @@ class Ear:
 def focused_aria(page: Any) -> tuple[str, str, bool]:
     """Chromium's own role, accessible name and selected state of the focused element (its aria snapshot)."""
     snapshot = page.locator(":focus").aria_snapshot().splitlines()[0]
+    # A line with ": " in its name ("Language: English") comes as a YAML single-quoted string.
+    quoted = QUOTED.match(snapshot)
+    if quoted:
+        snapshot = "- " + quoted["line"].replace("''", "'") + (quoted["rest"] or "")
     match = ARIA.match(snapshot)
     assert match, snapshot
     name = json.loads(f'"{match["name"]}"') if match["name"] is not None else (match["text"] or "")

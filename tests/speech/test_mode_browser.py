@@ -162,7 +162,9 @@ def is_same(page: Any, handle: Any) -> bool:
 def test_keys_move_through_everything_go_back_and_say_where_you_are(live_server: Any, new_page: Any) -> None:
     page, ear = open_page(new_page, live_server, "/en/topics/what-is-sciatica")
     press(page, ear, "Tab")
-    # The Listen control and the nerve drawing's description come in reading order after the title.
+    # The topic's pictogram (content here, with its own words), the Listen control and the nerve drawing's
+    # description come in reading order after the title.
+    assert said_about(press(page, ear, "Tab"), "Picture: a person holding their lower back", "picture")
     assert said_about(press(page, ear, "Tab"), "Listen", "button")
     words = ""
     for _ in range(20):
@@ -220,3 +222,24 @@ def test_the_volume_goes_twelve_decibels_above_the_default_and_resets(live_serve
     assert volume == {"level": 9, "levels": 9, "db": 12, "gain": pytest.approx(3.98, abs=0.01)}
     page.evaluate("document.dispatchEvent(new CustomEvent('kiosk:reset'))")  # the idle reset's signal
     assert page.evaluate("window.kioskVoice.volume().db") == 0
+
+
+def test_a_tiles_pictogram_is_decoration_its_label_is_what_is_heard(live_server: Any, new_page: Any) -> None:
+    page, ear = open_page(new_page, live_server, "/en/topics")
+    turn_on_by_touch(page, ear)
+    speech_on(page)
+    # No pictogram of a tile or reason is an item of its own; the topic page's own picture is content.
+    assert page.evaluate("window.kioskScreen.items().filter((el) => el.closest('.kiosk-picto')).length") == 0
+    tile = page.locator(".kiosk-menu--tiles a").first
+    x, y = centre(tile.locator(".kiosk-picto"))
+    mark = ear.count()
+    page.touchscreen.tap(x, y)
+    words = said(ear, mark)
+    assert words == squash(tile.inner_text() + "link"), words
+    page.goto(live_server.url + "/en/talk-to-staff")
+    speech_on(page)
+    assert page.evaluate("window.kioskScreen.items().filter((el) => el.closest('.kiosk-picto')).length") == 0
+    page.goto(live_server.url + "/en/topics/symptoms")
+    speech_on(page)
+    picture = page.locator(".kiosk-topic__picture")
+    assert page.evaluate("(el) => window.kioskScreen.items().includes(el)", picture.element_handle())

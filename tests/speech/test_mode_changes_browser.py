@@ -12,8 +12,11 @@ import pytest
 from playwright.sync_api import expect
 
 from kiosk.core import db
+from kiosk.speech.say import INVITATION
 from kiosk.talk import tickets
+from kiosk.visitor.attract import TOUCH_TO_START
 from tests.helpers.app import make_app
+from tests.helpers.catalogs import copy_translations, set_translation
 from tests.helpers.servers import LiveServer
 from tests.helpers.sox import broken_espeak
 from tests.helpers.speech_mode import hear_button, open_page, press, said, said_about, speech_on
@@ -41,14 +44,33 @@ def test_changes_of_the_display_and_the_ticket_status_are_spoken(live_server: An
         ticket = next(t for t in tickets.open_tickets(session) if t.number == int(number.inner_text()))
         tickets.act(session, ticket.id, "acknowledge")
     assert said_about(said(ear, mark), "A staff member is on the way.")
-    # So is a display change made in speech mode.
-    assert said_about(press(page, ear, "Home"), "Back", "link")
+    # So is a display change made in speech mode: High contrast is the dock's last control.
+    assert said_about(press(page, ear, "End"), "High contrast", "button")
     contrast = page.get_by_role("button", name="High contrast", exact=True)
-    for _ in range(10):
-        press(page, ear, "Tab")
-        if contrast.evaluate("el => el === document.activeElement"):
-            break
+    assert contrast.evaluate("el => el === document.activeElement")
     assert said_about(press(page, ear, "Enter"), "High contrast is on.")
+
+
+def test_the_ticket_chip_speaks_its_number_and_its_news_on_every_screen(live_server: Any, new_page: Any) -> None:
+    page, ear = open_page(new_page, live_server, "/en/talk-to-staff/name?reason=book")
+    page.click("button[name=skip_name]")
+    number = page.locator("[data-ticket-number]").inner_text()
+    page.goto(live_server.url + "/en/topics/symptoms")
+    press(page, ear, "Tab")
+    # The chip in the dock, touched: the words on it, the number read as a number, and that it is a link.
+    chip = page.locator("#talk-chip a")
+    mark = ear.count()
+    chip.tap()
+    assert said_about(said(ear, mark), "Your number", number, "Waiting", "link")
+    expect(page).to_have_url(re.compile(r"/en/topics/symptoms$"))  # the first touch only speaks
+    # The front desk answers while the visitor reads another screen: the news is spoken there.
+    mark = ear.count()
+    with live_server.app.app_context():
+        session = db.get_session()
+        ticket = next(t for t in tickets.open_tickets(session) if t.number == int(number))
+        tickets.act(session, ticket.id, "acknowledge")
+    assert said_about(said(ear, mark), "A staff member is on the way.")
+    expect(chip).to_contain_text("On the way")
 
 
 def test_the_idle_dialog_and_its_countdown_are_spoken_and_the_reset_ends_speech_mode(
@@ -158,19 +180,34 @@ def test_a_language_without_a_voice_keeps_its_note_and_language_names_still_spea
 
 
 def test_the_welcome_invitation_plays_until_someone_touches_the_kiosk(tmp_path: Path, new_page: Any) -> None:
-    app = make_app(tmp_path / "data", SPEECH_INVITATION_SECONDS=20)
+    translations = copy_translations(tmp_path / "translations")
+    set_translation(translations, "es", str(INVITATION.message_id), "Toque la pantalla y mantenga el dedo para oírla.")
+    set_translation(translations, "es", str(TOUCH_TO_START.message_id), "Toque la pantalla para empezar")
+    app = make_app(tmp_path / "data", SPEECH_INVITATION_SECONDS=20, TRANSLATIONS_DIR=str(translations))
     server = LiveServer(app)
     try:
         page, ear = open_page(new_page, server, "/en/", clock=True)
+        shown = page.locator("[data-attract] > .kiosk-attract__shown")
         page.clock.run_for(19_000)
         assert ear.count() == 0
+        # One invitation, two ways: the line on screen shows the language the kiosk is speaking.
         page.clock.run_for(1_000)
         assert said_about(said(ear, 0), "Touch the screen and hold to hear it.")
+        expect(shown).to_have_attribute("lang", "en")
         page.clock.run_for(20_000)
-        assert len(ear.after(0)) == 2
+        spanish = ear.last(1)
+        assert ear.texts(spanish) == ["Toque la pantalla y mantenga el dedo para oírla."]
+        assert spanish.clips[0].startswith("/es/say/")
+        expect(shown).to_have_attribute("lang", "es")
+        # The first touch ends both: the line goes, and the kiosk stays quiet for the rest of the visit.
         page.get_by_role("heading", level=1).tap()
+        expect(page.locator("[data-attract]")).to_be_hidden()
         page.clock.run_for(60_000)
         assert ear.count() == 2
+        page.goto(server.url + "/es/")  # a language change is a new page in the same visit
+        page.clock.run_for(60_000)
+        assert ear.count() == 0
+        expect(page.locator("[data-attract]")).to_be_hidden()
         # Elsewhere than the welcome screen there is no invitation at all.
         other, other_ear = open_page(new_page, server, "/en/topics", clock=True)
         other.clock.run_for(60_000)

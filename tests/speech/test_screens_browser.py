@@ -17,10 +17,14 @@ pytestmark = pytest.mark.browser
 VOICED = [code.replace("_", "-") for code in config.SPEECH_VOICES]
 SCREENS = [
     *VISITOR_PATHS,
+    "/language?next=/topics/symptoms",
+    "/new-visit",
     "/talk-to-staff/when?reason=book",
     "/talk-to-staff/name?reason=question",
     "/no-such-page",
 ]
+# The screens of a visit whose request is open: the ticket chip in the dock, and the new-visit question.
+TICKET_SCREENS = ["/talk-to-staff/ticket", "/talk-to-staff/ticket/cancel", "/topics/symptoms", "/new-visit", "/"]
 
 # Everything speech mode would say on this screen (every item, its group and value, its own words), and
 # the ones the kiosk does not know as its own words: there must be none.
@@ -39,6 +43,10 @@ UNSPEAKABLE = """async () => {
   for (const key of ["on", "off", "touch", "keys", "where", "no_voice", "unavailable", "offline"]) {
     phrases.push({text: strings[key]});
   }
+  // The offline page, said from clips kept while the server answers (static/speech/outage.js).
+  const offline = document.getElementById("kiosk-idle").dataset.offline;
+  const html = await (await fetch(offline)).text();
+  for (const text of window.kioskOfflineSpeech.texts(html)) phrases.push({text});
   const asked = phrases.filter((phrase) => phrase.text.trim());
   const response = await fetch(voice.config.say, {
     method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify({phrases: asked}),
@@ -67,13 +75,14 @@ def test_everything_on_every_screen_is_speakable(live_server: Any, new_page: Any
     for path in SCREENS:
         page.goto(f"{live_server.url}/{tag}{path}")
         problems += [(path, *item) for item in unspeakable(page)]
-    # The ticket, its cancel screen and the idle dialog.
+    # The ticket, and every screen that shows it; then the idle dialog.
     page.goto(f"{live_server.url}/{tag}/talk-to-staff/name?reason=question")
     page.locator("button[name=skip_name]").click()
     expect(page.locator("[data-ticket-number]")).to_be_visible()
-    problems += [("ticket", *item) for item in unspeakable(page)]
-    page.goto(f"{live_server.url}/{tag}/talk-to-staff/cancel")
-    problems += [("cancel", *item) for item in unspeakable(page)]
+    for path in TICKET_SCREENS:
+        page.goto(f"{live_server.url}/{tag}{path}")
+        problems += [(f"ticket {path}", *item) for item in unspeakable(page)]
+    expect(page.locator("#talk-chip")).to_be_attached()
     page.evaluate("document.getElementById('kiosk-idle').showModal()")
     problems += [("idle", *item) for item in unspeakable(page)]
     assert problems == []
