@@ -10,6 +10,7 @@
   const CACHE = "kiosk-speech-offline";
   const root = document.documentElement;
   const BLOCKS = "h1, h2, h3, p, li";
+  const PREPARE_AFTER_MS = 3000;
 
   /** The words of a text block as the offline page shows them, what a screen reader would read. */
   function blockText(el) {
@@ -78,9 +79,14 @@
     }));
   }
 
-  /** Prepare once per page; a failure (the server away already) is tried again on the next page. */
+  /** Prepare once per page, a little after speech mode starts, so what the visitor hears first never waits
+      for this; a failure (the server away already) is tried again on the next page. */
   function prepareOnce() {
-    if (!prepared) prepared = prepare().catch(() => { prepared = null; });
+    if (!prepared) {
+      prepared = new Promise((resolve) => { setTimeout(resolve, PREPARE_AFTER_MS); })
+        .then(prepare)
+        .catch(() => { prepared = null; });
+    }
     return prepared;
   }
 

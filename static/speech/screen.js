@@ -34,8 +34,10 @@ window.kioskScreen = (function () {
   function rendered(el) {
     if (SKIP.has(el.tagName) || el.hidden || el.getAttribute("aria-hidden") === "true" || el.inert) return false;
     if (el.tagName === "DIALOG" && !el.open) return false;
-    if (!el.getClientRects().length) return false;
-    return getComputedStyle(el).visibility !== "hidden";
+    const style = getComputedStyle(el);
+    // A box-less wrapper (display: contents, such as the dock's rows) shows its children.
+    if (!el.getClientRects().length && style.display !== "contents") return false;
+    return style.visibility !== "hidden";
   }
 
   /** A message that floats over the screen for a moment is announced when it appears, not visited. */
