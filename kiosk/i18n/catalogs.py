@@ -75,7 +75,30 @@ def po_bytes(catalog: Catalog) -> bytes:
     """Serialise a catalog as .po text, keeping previous msgids so reviewers see what changed."""
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=100, include_previous=True, sort_output=False)
-    return buffer.getvalue()
+    return _mend_previous(buffer.getvalue().decode("utf-8")).encode("utf-8")
+
+
+_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
+_PREVIOUS_KEY = re.compile(r"\b(msgid_plural|msgid) ")
+
+
+def _mend_previous(text: str) -> str:
+    """Rewrite each '#|' block on one line per key: Babel wraps it mid-string, which msgfmt rejects."""
+    lines = text.split("\n")
+    out: list[str] = []
+    block: list[str] = []
+    for line in [*lines, ""]:
+        if line.startswith("#| "):
+            block.append(line[3:])
+            continue
+        if block:
+            joined = " ".join(block)
+            parts = _PREVIOUS_KEY.split(joined)
+            for key, rest in zip(parts[1::2], parts[2::2], strict=True):
+                out.append(f'#| {key} "{"".join(_STRING.findall(rest))}"')
+            block = []
+        out.append(line)
+    return "\n".join(out[:-1])
 
 
 def mo_bytes(catalog: Catalog) -> bytes:
