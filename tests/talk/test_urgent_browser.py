@@ -184,7 +184,8 @@ def test_get_help_now_looks_unlike_booking_and_the_urgent_screen_passes_axe(
         assert help_look[0] != booking_look[0], (contrast, help_look, booking_look)
         # A hazard ring inside the frame, which no other button has; in normal contrast a double frame too
         # (in high contrast booking has the double frame, and urgent is the only solid yellow).
-        assert "inset" in help_look[3] and booking_look[3] == "none", (help_look, booking_look)
+        assert "inset" in help_look[3], help_look
+        assert booking_look[3] == "none", booking_look
         if contrast == "normal":
             assert help_look[2] != booking_look[2]
         page.tap(GET_HELP)
