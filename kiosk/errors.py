@@ -28,8 +28,28 @@ def _language_from_path() -> i18n.Language | None:
     return i18n.match(first, i18n.languages()) if first else None
 
 
+def _is_staff_page() -> bool:
+    """Tell whether the failed request was for a staff screen, which has its own shell and language."""
+    return request.blueprint in STAFF_BLUEPRINTS or request.path == "/staff" or request.path.startswith("/staff/")
+
+
+def _staff_error(error: HTTPException) -> Response:
+    """Render an HTTP error inside the staff shell, linking only to pages the account may open."""
+    code = error.code or 500
+    messages = {
+        404: _("There is no such page. Check the address, or go back to your start page."),
+        405: _("That page cannot be opened this way. Go back to your start page."),
+    }
+    message = messages.get(code, _("Something went wrong, so nothing was changed. Try again."))
+    title = _("Page not found") if code == 404 else _("Nothing was changed")
+    page = render_template("staff/error.html", title=title, message=message, staff=current_staff())
+    return make_response(page, code)
+
+
 def handle_http_error(error: HTTPException) -> Response:
     """Render the friendly page for an HTTP error."""
+    if _is_staff_page():
+        return _staff_error(error)
     if g.get("language") is None:
         g.language = _language_from_path() or i18n.visit_language()
     code = error.code or 500
@@ -76,7 +96,7 @@ def _staff_form_refused() -> Response:
         return response
     if request.endpoint == "auth.login":
         # A login page left open too long: a fresh form with the reason, ready to try again.
-        page = render_template("staff/login.html", next=url_for("staff.dashboard"), name="", error=message)
+        page = render_template("staff/login.html", next=request.form.get("next", ""), name="", error=message)
         return make_response(page, 400)
     return make_response(render_template("staff/error.html", message=message, staff=current_staff()), 400)
 

@@ -6,16 +6,20 @@ import functools
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
+from urllib.parse import urlsplit
 
 from flask import Response, current_app, flash, g, make_response, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from htmx_flask import request as htmx_request
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
 
 from kiosk.core import db
 from kiosk.core.models import Permission, Staff
 from kiosk.i18n import gettext as _
 
 SESSION_KEY = "staff"
+PERMISSION_ATTRIBUTE = "required_permission"
 # The session's last-seen time is rewritten at most this often, not on every dashboard poll.
 SEEN_RESOLUTION_SECONDS = 30
 
@@ -61,9 +65,40 @@ def current_staff() -> Staff | None:
     return staff
 
 
+def home_for(staff: Staff | None) -> str:
+    """Return where an account starts: the dashboard for the front desk, the editor for a translator only."""
+    if staff is not None and not staff.can("front_desk") and staff.can("translator"):
+        return url_for("editor.overview")
+    return url_for("staff.dashboard")
+
+
+def may_open(staff: Staff, path: str) -> bool:
+    """Tell whether an account may open a path on this server; a path no route answers counts as no."""
+    adapter = current_app.url_map.bind("localhost")
+    try:
+        endpoint, _values = adapter.match(path.split("?", 1)[0], method="GET")
+    except RequestRedirect:
+        return True
+    except HTTPException:
+        return False
+    required = getattr(current_app.view_functions.get(endpoint), PERMISSION_ATTRIBUTE, None)
+    return required is None or staff.can(required)
+
+
+def _back_here() -> str | None:
+    """Return the page to come back to after logging in: this one, or for a form the page it was sent from."""
+    if request.method == "GET":
+        return request.full_path.rstrip("?")
+    # A form posted after the session ended: go back to the page that holds it (its text is kept there).
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.path.startswith("/staff/"):
+        return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return None
+
+
 def _login_redirect() -> ResponseReturnValue:
     """Send an anonymous request to the login page, and back here afterwards."""
-    target = url_for("auth.login", next=request.full_path.rstrip("?") if request.method == "GET" else None)
+    target = url_for("auth.login", next=_back_here())
     if htmx_request.htmx:
         # htmx would swap a login page into a panel; HX-Redirect makes it load the whole page.
         response = make_response(_("Please log in again."), 401)
@@ -75,7 +110,10 @@ def _login_redirect() -> ResponseReturnValue:
 
 def forbidden(permission: str) -> Response:
     """Tell a signed-in account it lacks the permission this page needs."""
-    return make_response(render_template("staff/forbidden.html", permission=permission, staff=current_staff()), 403)
+    return make_response(
+        render_template("staff/forbidden.html", title=_("Not allowed"), permission=permission, staff=current_staff()),
+        403,
+    )
 
 
 def login_required(permission: str | None = None) -> Callable[[View], View]:
@@ -98,6 +136,8 @@ def login_required(permission: str | None = None) -> Callable[[View], View]:
                 return forbidden(permission)
             return view(*args, **kwargs)
 
+        # Read by may_open, so a login never sends an account to a page it would be refused.
+        setattr(guarded, PERMISSION_ATTRIBUTE, permission)
         return cast(View, guarded)
 
     return decorator

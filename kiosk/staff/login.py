@@ -24,7 +24,7 @@ from kiosk.core import db
 from kiosk.core.urls import safe_next
 from kiosk.i18n import gettext as _
 from kiosk.staff import accounts
-from kiosk.staff.guard import SESSION_KEY, current_staff, login_required
+from kiosk.staff.guard import SESSION_KEY, current_staff, home_for, login_required, may_open
 
 log = logging.getLogger(__name__)
 
@@ -37,10 +37,17 @@ def account_context() -> dict[str, Any]:
     return {"staff": current_staff()}
 
 
+@bp.app_template_global("staff_home")
+def staff_home() -> str:
+    """Where the signed-in account starts, for links back from messages and error pages."""
+    return home_for(current_staff())
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> ResponseReturnValue:
     """Show the login form, and sign in on a correct name and password."""
-    target = safe_next(request.values.get("next")) if request.values.get("next") else url_for("staff.dashboard")
+    # Only an address the login was asked to return to is carried; with none, each role goes to its own home.
+    target = safe_next(request.values.get("next")) if request.values.get("next") else ""
     if request.method == "GET":
         return make_response(render_template("staff/login.html", next=target, name=""))
     name = request.form.get("name", "")
@@ -68,9 +75,8 @@ def login() -> ResponseReturnValue:
     now = time.time()
     session[SESSION_KEY] = {"id": staff.id, "v": staff.session_version, "at": now, "seen": now}
     log.info("Staff %s logged in from %s", staff.name, request.remote_addr)
-    if not request.values.get("next") and not staff.can("front_desk"):
-        # A translator without front-desk work starts where their work is.
-        target = url_for("editor.overview")
+    if not target or not may_open(staff, target):
+        target = home_for(staff)
     return redirect(target)
 
 
