@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 from kiosk.i18n.live import State, Store
-
-LOG_NAME = "changes.jsonl"
 
 
 @dataclass(frozen=True)
@@ -69,22 +66,7 @@ def new_change(user: str, action: str, key: str, old: State, new: State, when: d
 
 def log_path(store: Store, lang: str) -> Path:
     """Return the change log of one language."""
-    return store.history / lang / LOG_NAME
-
-
-def record(store: Store, lang: str, changes: list[Change]) -> None:
-    """Append changes to the log, durably; one write, so a crash loses a whole line at most."""
-    if not changes:
-        return
-    path = log_path(store, lang)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = "".join(change.as_json() + "\n" for change in changes).encode()
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    return store.log(lang)
 
 
 def changes(store: Store, lang: str, key: str | None = None) -> list[Change]:

@@ -266,13 +266,12 @@ def apply(
             result.version = load(store, lang).version
             return result
         try:
-            snapshot = commit(store, lang, catalog, user)
+            snapshot = commit(store, lang, catalog, user, [change.as_json() for change in result.changes])
         except CatalogRejected as rejected:
             result.problems = rejected.problems
             result.changes = []
             result.version = load(store, lang).version
             return result
-        editor_history.record(store, lang, result.changes)
         editor_languages.note_completion(store, lang, snapshot.catalog)
         result.version = snapshot.version
     return result

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import os
 import re
@@ -10,8 +9,6 @@ import shutil
 import subprocess
 import tempfile
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,10 +16,12 @@ from pathlib import Path
 from babel.messages.catalog import Catalog, Message
 from flask import Flask
 
-from kiosk.core.files import atomic_write
-from kiosk.i18n import catalogs
+from kiosk.i18n import catalogs, journal
 
-LOCK = ".lock"
+# Re-exported: the editor writes its language settings under the same lock.
+from kiosk.i18n.journal import advance_mtime as advance_mtime, locked as locked
+
+LOG_NAME = "changes.jsonl"
 # Every line of a .po file is blank, a comment, or an optional keyword and one quoted string.
 PO_LINE = re.compile(r'^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"$')
 MSGFMT = shutil.which("msgfmt")
@@ -116,17 +115,13 @@ class Store:
         """Return the languages with a live catalog."""
         return catalogs.languages_on_disk(self.live)
 
+    def log(self, lang: str) -> Path:
+        """Return a language's change log: one JSON line per change, oldest first."""
+        return self.history / lang / LOG_NAME
 
-@contextmanager
-def locked(live: Path) -> Iterator[None]:
-    """Hold the catalogs' lock, which every writer in every process takes."""
-    live.mkdir(parents=True, exist_ok=True)
-    with (live / LOCK).open("a+b") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    def copies(self, lang: str) -> Path:
+        """Return the folder of a language's dated copies of its saved .po files."""
+        return self.history / lang / "copies"
 
 
 def version_of(data: bytes) -> str:
@@ -224,42 +219,34 @@ def compile_problems(data: bytes, lang: str) -> list[str]:
     return problems or msgfmt_problems(data)
 
 
-def keep_copy(store: Store, lang: str, data: bytes) -> Path:
-    """Keep a dated copy of a saved .po file, dropping the oldest beyond the configured number."""
-    folder = store.history / lang / "copies"
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
-    path = folder / f"{stamp}.po"
-    atomic_write(path, data)
-    for old in sorted(folder.glob("*.po"))[: -store.keep_copies]:
+def prune_copies(store: Store, lang: str) -> None:
+    """Drop the oldest dated copies beyond the configured number."""
+    for old in sorted(store.copies(lang).glob("*.po"))[: -store.keep_copies]:
         old.unlink(missing_ok=True)
-    return path
 
 
-def advance_mtime(path: Path, previous_ns: int | None) -> None:
-    """Make a rewritten file's mtime move forward, so reloaders keyed on it never miss a change."""
-    if previous_ns is None:
-        return
-    stat = path.stat()
-    if stat.st_mtime_ns <= previous_ns:
-        os.utime(path, ns=(stat.st_atime_ns, previous_ns + 1_000))
+def commit(store: Store, lang: str, catalog: Catalog, translator: str, history: list[str] | None = None) -> Snapshot:
+    """Write a checked catalog and its history lines through the journal: the .po, a dated copy, the .mo, the log.
 
-
-def commit(store: Store, lang: str, catalog: Catalog, translator: str) -> Snapshot:
-    """Write a checked catalog: the .po atomically, a history copy, then the .mo atomically.
-
-    The caller holds the lock. A crash at any point leaves every file whole: old or new.
+    The caller holds the lock. A crash at any point leaves every file whole, and the next process to look
+    finishes the save, so a change is never on the kiosk without its line in the history.
     """
     catalogs.stamp_header(catalog, translator)
     data = catalogs.po_bytes(catalog)
     problems = compile_problems(data, lang)
     if problems:
         raise CatalogRejected(problems)
-    po, mo = store.po(lang), store.mo(lang)
-    before = mo.stat().st_mtime_ns if mo.exists() else None
-    atomic_write(po, data)
-    keep_copy(store, lang, data)
-    leftover = catalogs.compile_catalog(po, lang)
-    if leftover:
-        raise CatalogRejected([problem.text for problem in leftover])
-    advance_mtime(mo, before)
-    return Snapshot(lang, parse(data, lang), version_of(data))
+    compiled = parse(data, lang)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+    journal.run(
+        store.live,
+        lang,
+        [
+            journal.Write(store.po(lang), data),
+            journal.Write(store.copies(lang) / f"{stamp}.po", data),
+            journal.Write(store.mo(lang), catalogs.mo_bytes(compiled), advance=True),
+        ],
+        [journal.Append(store.log(lang), history or [])],
+    )
+    prune_copies(store, lang)
+    return Snapshot(lang, compiled, version_of(data))

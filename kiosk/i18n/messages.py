@@ -13,6 +13,8 @@ from flask_babel import Babel, Domain, get_domain
 from flask_babel.speaklater import LazyString
 from markupsafe import Markup, escape
 
+from kiosk.i18n import journal
+
 log = logging.getLogger(__name__)
 
 
@@ -28,9 +30,13 @@ class ReloadingDomain(Domain):
         stamp = []
         for directory in self.translation_directories:
             try:
-                folders = sorted(entry.path for entry in os.scandir(directory) if entry.is_dir())
+                entries = list(os.scandir(directory))
             except FileNotFoundError:
                 continue
+            if any(entry.name.startswith(journal.PREFIX) for entry in entries):
+                # A save was killed halfway: finish it now rather than wait for the next one.
+                journal.recover(Path(directory))
+            folders = sorted(entry.path for entry in entries if entry.is_dir())
             for folder in folders:
                 mo_path = Path(folder, "LC_MESSAGES", f"{self.domain[0]}.mo")
                 try:

@@ -10,7 +10,7 @@ from babel.messages.catalog import Catalog
 from flask import Flask
 
 from kiosk.core.files import atomic_write
-from kiosk.i18n import catalogs
+from kiosk.i18n import catalogs, journal
 from kiosk.i18n.live import Store, locked, parse, state_of, syntax_error
 
 log = logging.getLogger(__name__)
@@ -101,6 +101,7 @@ def _remove_stale_temps(live: Path) -> None:
 def prepare(store: Store) -> None:
     """Seed the live catalogs from the repo, merge repo updates, and compile any .mo older than its .po."""
     with locked(store.live):
+        journal.finish(store.live)
         _remove_stale_temps(store.live)
         if store.source is not None:
             template_changed = _sync_template(store)
