@@ -13,10 +13,11 @@ from pathlib import Path
 from babel.messages.catalog import Catalog, Message
 
 from kiosk import i18n
+from kiosk.core.files import atomic_write
 from kiosk.editor import checks as editor_checks, history as editor_history, languages as editor_languages
 from kiosk.editor.checks import Findings
 from kiosk.editor.history import Change
-from kiosk.i18n import gettext as _
+from kiosk.i18n import gettext as _, merge
 from kiosk.i18n.live import (
     CatalogRejected,
     CatalogUnreadable,
@@ -52,6 +53,7 @@ class Entry:
     locations: tuple[tuple[str, int | None], ...]
     comments: tuple[str, ...]
     max_length: int | None
+    conflict: State | None = None  # a repo update's version, waiting for review beside the live one
 
     @property
     def plural(self) -> bool:
@@ -63,6 +65,8 @@ class Entry:
         """ "untranslated", "review" (fuzzy) or "translated"."""
         if not any(self.state.strings):
             return "untranslated"
+        if self.conflict is not None:
+            return "review"
         return "review" if self.state.fuzzy or not all(self.state.strings) else "translated"
 
     def english_changes(self) -> list[tuple[str, str]]:
@@ -87,7 +91,7 @@ class Entry:
         return any(needle in text.casefold() for text in (*self.sources, *self.state.strings))
 
 
-def to_entry(message: Message) -> Entry:
+def to_entry(message: Message, conflicts: dict[str, State] | None = None) -> Entry:
     """Describe one catalog message for the editor."""
     key = entry_key(message)
     return Entry(
@@ -100,25 +104,35 @@ def to_entry(message: Message) -> Entry:
         locations=tuple(message.locations),
         comments=tuple(message.auto_comments),
         max_length=editor_checks.max_length(message.auto_comments),
+        conflict=(conflicts or {}).get(key),
     )
 
 
-def entries_of(catalog: Catalog) -> list[Entry]:
+def entries_of(catalog: Catalog, conflicts: dict[str, State] | None = None) -> list[Entry]:
     """Return every entry of a catalog in file order."""
-    return [to_entry(message) for message in catalog if message.id]
+    return [to_entry(message, conflicts) for message in catalog if message.id]
 
 
-_described: dict[Path, tuple[str, list[Entry]]] = {}
+_described: dict[Path, tuple[tuple[str, int], list[Entry]]] = {}
+
+
+def _stamp(path: Path) -> int:
+    """Return a file's modification time in ns, or 0 when it is missing."""
+    try:
+        return path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return 0
 
 
 def current_entries(store: Store, lang: str) -> tuple[Snapshot, list[Entry]]:
-    """Return a language's catalog and its entries, described again only when the file changed."""
+    """Return a language's catalog and its entries, described again only when the file or its conflicts changed."""
     snapshot = load(store, lang)
+    key = (snapshot.version, _stamp(merge.conflicts_path(store, lang)))
     hit = _described.get(store.po(lang))
-    if hit is not None and hit[0] == snapshot.version:
+    if hit is not None and hit[0] == key:
         return snapshot, hit[1]
-    entries = entries_of(snapshot.catalog)
-    _described[store.po(lang)] = (snapshot.version, entries)
+    entries = entries_of(snapshot.catalog, merge.conflicts(store, lang))
+    _described[store.po(lang)] = (key, entries)
     return snapshot, entries
 
 
@@ -265,8 +279,12 @@ def apply(
         if not result.changes:
             result.version = load(store, lang).version
             return result
+        # A saved entry is reviewed: whatever a repo update left beside it is settled.
+        open_conflicts = merge.conflicts(store, lang)
+        settled = {change.key for change in result.changes} & set(open_conflicts)
+        extra = [merge.conflicts_write(store, lang, _without(open_conflicts, settled))] if settled else []
         try:
-            snapshot = commit(store, lang, catalog, user, [change.as_json() for change in result.changes])
+            snapshot = commit(store, lang, catalog, user, [change.as_json() for change in result.changes], extra)
         except CatalogRejected as rejected:
             result.problems = rejected.problems
             result.changes = []
@@ -275,6 +293,22 @@ def apply(
         editor_languages.note_completion(store, lang, snapshot.catalog)
         result.version = snapshot.version
     return result
+
+
+def _without(found: dict[str, State], keys: set[str]) -> dict[str, State]:
+    """Return the conflicts but those of keys."""
+    return {key: state for key, state in found.items() if key not in keys}
+
+
+def keep_live_version(store: Store, lang: str, key: str) -> bool:
+    """Settle a merge conflict by keeping what the kiosk shows now; False when there was none."""
+    with locked(store.live):
+        open_conflicts = merge.conflicts(store, lang)
+        if key not in open_conflicts:
+            return False
+        write = merge.conflicts_write(store, lang, _without(open_conflicts, {key}))
+        atomic_write(write.path, write.data)
+    return True
 
 
 @dataclass

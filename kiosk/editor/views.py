@@ -118,17 +118,63 @@ def entries(lang: str) -> ResponseReturnValue:
 @login_required("translator")
 def save_entry(lang: str, entry_id: str) -> ResponseReturnValue:
     """Save one entry: checked, then live on the kiosk's next page, or explained next to the field."""
+    return answer_save(
+        lang, entry_id, request.form.getlist("translation"), "fuzzy" in request.form, request.form.get("confirm") == "1"
+    )
+
+
+@bp.post("/<lang>/entries/<entry_id>/take-update")
+@login_required("translator")
+def take_update(lang: str, entry_id: str) -> ResponseReturnValue:
+    """Settle a merge conflict by saving the repo update's text, like any save (checked, with history)."""
+    found = entry_or_404(lang, entry_id)
+    if found.conflict is None:
+        return answer_save(lang, entry_id, list(found.state.strings), found.state.fuzzy, confirmed=True)
+    return answer_save(lang, entry_id, list(found.conflict.strings), found.conflict.fuzzy, confirmed=True)
+
+
+@bp.post("/<lang>/entries/<entry_id>/keep")
+@login_required("translator")
+def keep(lang: str, entry_id: str) -> ResponseReturnValue:
+    """Settle a merge conflict by keeping what the kiosk shows; the update's text is dropped."""
+    described = language(lang)
+    found = entry_or_404(lang, entry_id)
+    editor.keep_live_version(store(), lang, found.key)
+    message = _("Kept. The kiosk goes on showing this text.")
+    response: WerkzeugResponse
+    if htmx_request.htmx:
+        response = answer(
+            "editor/_entry_swap.html",
+            target=described,
+            lang=lang,
+            entry=entry_or_404(lang, entry_id),
+            common=entry_labels(lang, described),
+            listing=editor.listing(store(), lang),
+            result=None,
+            status_message=message,
+            filter=request.form.get("filter", "all"),
+            query=request.form.get("q", ""),
+        )
+    else:
+        flash(message, "info")
+        response = redirect(url_for(".entry", lang=lang, entry_id=entry_id), code=303)
+    response.vary.add("HX-Request")
+    return response
+
+
+def answer_save(lang: str, entry_id: str, strings: list[str], fuzzy: bool, confirmed: bool) -> ResponseReturnValue:
+    """Save one entry from a form and answer: the entry again for htmx, else the list or a redirect."""
     described = language(lang)
     result = editor.save(
         store(),
         lang,
         entry_id,
-        request.form.getlist("translation"),
-        "fuzzy" in request.form,
+        strings,
+        fuzzy,
         request.form.get("base", ""),
         request.form.get("version", ""),
         user(),
-        confirmed=request.form.get("confirm") == "1",
+        confirmed=confirmed,
     )
     if result.entry is None:
         abort(404)

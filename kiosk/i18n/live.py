@@ -225,7 +225,14 @@ def prune_copies(store: Store, lang: str) -> None:
         old.unlink(missing_ok=True)
 
 
-def commit(store: Store, lang: str, catalog: Catalog, translator: str, history: list[str] | None = None) -> Snapshot:
+def commit(
+    store: Store,
+    lang: str,
+    catalog: Catalog,
+    translator: str,
+    history: list[str] | None = None,
+    extra: list[journal.Write] | None = None,
+) -> Snapshot:
     """Write a checked catalog and its history lines through the journal: the .po, a dated copy, the .mo, the log.
 
     The caller holds the lock. A crash at any point leaves every file whole, and the next process to look
@@ -245,6 +252,7 @@ def commit(store: Store, lang: str, catalog: Catalog, translator: str, history: 
             journal.Write(store.po(lang), data),
             journal.Write(store.copies(lang) / f"{stamp}.po", data),
             journal.Write(store.mo(lang), catalogs.mo_bytes(compiled), advance=True),
+            *(extra or []),
         ],
         [journal.Append(store.log(lang), history or [])],
     )

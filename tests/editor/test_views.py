@@ -16,6 +16,7 @@ from werkzeug.test import encode_multipart
 from kiosk.editor import history as editor_history, languages as editor_languages
 from kiosk.i18n.live import Store
 from tests.helpers.app import make_app
+from tests.helpers.catalogs import copy_translations, set_translation
 from tests.helpers.desk import add_account, csrf_token, login
 from tests.helpers.editor import entry_for, save_text, store_of
 
@@ -276,3 +277,33 @@ def test_a_catalog_damaged_on_disk_is_explained_not_a_crash(app: Flask, translat
     assert "history folder" in page.get_data(as_text=True)
     for kiosk in [app, make_app(Path(app.instance_path))]:  # the running kiosk, and one started afterwards
         assert 'lang="fr"' in kiosk.test_client().get("/fr/topics").get_data(as_text=True)
+
+
+def test_a_merge_conflict_is_settled_from_the_entry_with_either_text(tmp_path: Path) -> None:
+    repo = copy_translations(tmp_path / "repo")
+    config = {"TRANSLATIONS_DIR": str(repo), "LIVE_TRANSLATIONS_DIR": str(tmp_path / "data" / "translations")}
+    app = make_app(tmp_path / "data", WTF_CSRF_ENABLED=False, **config)
+    add_account(app, "Tran", "translator")
+    for msgid, ours, theirs in [("Causes", "Las causas", "Causas posibles"), ("Home", "Portada", "Página de inicio")]:
+        assert save_text(store_of(app), "es", msgid, ours).saved
+        set_translation(repo, "es", msgid, theirs)
+    app = make_app(tmp_path / "data", WTF_CSRF_ENABLED=False, **config)
+    client = app.test_client()
+    login(client, "Tran")
+    store = store_of(app)
+    causes, home = entry_for(store, "es", "Causes"), entry_for(store, "es", "Home")
+    page = client.get(f"/staff/translations/es/entries/{causes.id}").get_data(as_text=True)
+    assert "A repo update also changed this translation" in page
+    assert "Causas posibles" in page
+    base = {"base": causes.state.token(), "version": "x"}
+    taken = client.post(
+        f"/staff/translations/es/entries/{causes.id}/take-update", data=base, headers={"HX-Request": "true"}
+    )
+    assert taken.status_code == 200
+    assert entry_for(store, "es", "Causes").state.strings == ("Causas posibles",)
+    assert entry_for(store, "es", "Causes").conflict is None
+    kept = client.post(f"/staff/translations/es/entries/{home.id}/keep", data={"base": home.state.token()})
+    assert kept.status_code == 303
+    assert entry_for(store, "es", "Home").state.strings == ("Portada",)
+    assert entry_for(store, "es", "Home").conflict is None
+    assert editor_history.changes(store, "es")[0].user == "Tran"
