@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from babel.messages.catalog import Message
 
-from kiosk.i18n import catalogs, gettext as _
+from kiosk.i18n import gettext as _, rules
 
 ENTRY = -1  # findings about the whole entry rather than one plural form
 EXAMPLES_UP_TO = 1000
@@ -114,7 +114,7 @@ def max_length(comments: Sequence[str]) -> int | None:
 def _form_problems(message: Message, index: int, text: str, nplurals: int) -> list[str]:
     """Blocking problems of one filled form of a translation."""
     english = sources(message)
-    problems = catalogs.form_errors(tuple(english), text, nplurals)
+    problems = rules.form_errors(tuple(english), text, nplurals)
     source = english[min(index, len(english) - 1)]
     if len(text) > MAX_TEXT:
         problems.append(
@@ -185,7 +185,7 @@ def _warn(message: Message, strings: Sequence[str], findings: Findings) -> None:
             findings.warn(index, _("Spaces or line breaks at the start or end differ from the English."))
         elif "  " in text and "  " not in source:
             findings.warn(index, _("The translation has a double space."))
-        if text.strip() == source.strip() and any(ch.isalpha() for ch in catalogs.PLACEHOLDER.sub("", source)):
+        if text.strip() == source.strip() and any(ch.isalpha() for ch in rules.PLACEHOLDER.sub("", source)):
             findings.warn(index, _("The translation is the same as the English."))
         if limit is not None and len(text) > limit:
             findings.warn(

@@ -17,7 +17,7 @@ from kiosk.core.files import atomic_write
 from kiosk.editor import checks as editor_checks, history as editor_history, languages as editor_languages
 from kiosk.editor.checks import Findings
 from kiosk.editor.history import Change
-from kiosk.i18n import gettext as _, merge
+from kiosk.i18n import gettext as _, merge, problems
 from kiosk.i18n.live import (
     CatalogRejected,
     CatalogUnreadable,
@@ -30,6 +30,7 @@ from kiosk.i18n.live import (
     load,
     locked,
     state_of,
+    version_of,
 )
 
 FILTERS = ("all", "untranslated", "review", "translated")
@@ -137,6 +138,14 @@ def current_entries(store: Store, lang: str) -> tuple[Snapshot, list[Entry]]:
 
 
 @dataclass(frozen=True)
+class Broken:
+    """An entry that cannot go live as it is on disk (edited by hand): the kiosk shows its English meanwhile."""
+
+    entry: Entry
+    problems: list[str]
+
+
+@dataclass(frozen=True)
 class Summary:
     """One language on the overview."""
 
@@ -149,6 +158,7 @@ class Summary:
     setting: editor_languages.Setting
     configured: bool
     problem: str | None = None  # why the catalog on disk cannot be read
+    broken: list[Broken] = field(default_factory=list)
 
     @property
     def percent(self) -> int:
@@ -160,9 +170,12 @@ def summarize(store: Store, lang: str, configured: Iterable[str]) -> Summary:
     """Count one language's entries by status and find its last change."""
     counts = dict.fromkeys(FILTERS, 0)
     problem = None
+    broken: list[Broken] = []
     try:
-        for entry in current_entries(store, lang)[1]:
+        entries = current_entries(store, lang)[1]
+        for entry in entries:
             counts[entry.status] += 1
+        broken = broken_entries(store, lang, entries)
     except CatalogUnreadable as error:
         problem = error.reason
     is_configured = lang in set(configured)
@@ -176,7 +189,15 @@ def summarize(store: Store, lang: str, configured: Iterable[str]) -> Summary:
         editor_languages.setting(store.live, lang, is_configured),
         is_configured,
         problem,
+        broken,
     )
+
+
+def broken_entries(store: Store, lang: str, entries: list[Entry]) -> list[Broken]:
+    """Return the entries of a language that cannot go live as they are on disk, with why."""
+    data = store.po(lang).read_bytes()
+    found = problems.by_entry(data, lang, version_of(data))
+    return [Broken(entry, found[entry.key]) for entry in entries if entry.key in found]
 
 
 def overview(store: Store, configured: list[str]) -> list[Summary]:
@@ -284,7 +305,15 @@ def apply(
         settled = {change.key for change in result.changes} & set(open_conflicts)
         extra = [merge.conflicts_write(store, lang, _without(open_conflicts, settled))] if settled else []
         try:
-            snapshot = commit(store, lang, catalog, user, [change.as_json() for change in result.changes], extra)
+            snapshot = commit(
+                store,
+                lang,
+                catalog,
+                user,
+                [change.as_json() for change in result.changes],
+                extra,
+                checked={change.key for change in result.changes},
+            )
         except CatalogRejected as rejected:
             result.problems = rejected.problems
             result.changes = []

@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import shutil
-import subprocess
-import tempfile
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -16,7 +12,8 @@ from pathlib import Path
 from babel.messages.catalog import Catalog, Message
 from flask import Flask
 
-from kiosk.i18n import catalogs, journal
+from kiosk.i18n import catalogs, journal, problems
+from kiosk.i18n.catalogs import entry_key as entry_key
 
 # Re-exported: the editor writes its language settings under the same lock.
 from kiosk.i18n.journal import advance_mtime as advance_mtime, locked as locked
@@ -24,7 +21,6 @@ from kiosk.i18n.journal import advance_mtime as advance_mtime, locked as locked
 LOG_NAME = "changes.jsonl"
 # Every line of a .po file is blank, a comment, or an optional keyword and one quoted string.
 PO_LINE = re.compile(r'^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"$')
-MSGFMT = shutil.which("msgfmt")
 
 
 class CatalogRejected(Exception):
@@ -66,12 +62,6 @@ def state_of(message: Message) -> State:
     """Return the state of one catalog entry."""
     strings = message.string if isinstance(message.string, tuple | list) else (message.string or "",)
     return State(tuple(text or "" for text in strings), message.fuzzy)
-
-
-def entry_key(message: Message) -> str:
-    """Name an entry the way gettext does: context, EOT, then the singular English."""
-    msgid = message.id[0] if isinstance(message.id, tuple | list) else message.id
-    return f"{message.context}\x04{msgid}" if message.context else str(msgid)
 
 
 @dataclass(frozen=True)
@@ -182,43 +172,6 @@ def load(store: Store, lang: str) -> Snapshot:
     return snapshot
 
 
-def msgfmt_problems(data: bytes) -> list[str]:
-    """Ask GNU msgfmt, when installed, whether the .po bytes compile cleanly; it sees what Babel misses."""
-    if MSGFMT is None:
-        return []
-    with tempfile.TemporaryDirectory(prefix="kiosk-msgfmt-") as folder:
-        path = Path(folder) / "messages.po"
-        path.write_bytes(data)
-        result = subprocess.run(
-            [MSGFMT, "-c", "--check-format", "-o", os.devnull, str(path)],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=60,
-        )
-    if result.returncode == 0:
-        return []
-    lines = [
-        line.replace(f"{path}:", "line ").replace(str(path), "the catalog").strip()
-        for line in result.stderr.splitlines()
-    ]
-    problems = [line for line in lines if line and not line.startswith(f"{Path(MSGFMT).name}: found")]
-    return problems or [f"msgfmt failed with exit code {result.returncode}"]
-
-
-def compile_problems(data: bytes, lang: str) -> list[str]:
-    """Return why these .po bytes must not go live: Babel's checks, then msgfmt's."""
-    try:
-        catalog = parse(data, lang)
-    except Exception as exc:  # noqa: BLE001 - any parse failure blocks the save
-        return [f"the catalog could not be read back: {exc}"]
-    path = Path(f"{lang}.po")
-    problems = [
-        p.text for p in catalogs.catalog_problems(catalog, path) if not p.text.startswith(("untranslated", "fuzzy"))
-    ]
-    return problems or msgfmt_problems(data)
-
-
 def prune_copies(store: Store, lang: str) -> None:
     """Drop the oldest dated copies beyond the configured number."""
     for old in sorted(store.copies(lang).glob("*.po"))[: -store.keep_copies]:
@@ -232,18 +185,25 @@ def commit(
     translator: str,
     history: list[str] | None = None,
     extra: list[journal.Write] | None = None,
+    checked: set[str] | frozenset[str] = frozenset(),
 ) -> Snapshot:
     """Write a checked catalog and its history lines through the journal: the .po, a dated copy, the .mo, the log.
 
     The caller holds the lock. A crash at any point leaves every file whole, and the next process to look
-    finishes the save, so a change is never on the kiosk without its line in the history.
+    finishes the save, so a change is never on the kiosk without its line in the history. A problem in an
+    entry named in checked, or in the file as a whole, refuses the save (CatalogRejected).
     """
     catalogs.stamp_header(catalog, translator)
     data = catalogs.po_bytes(catalog)
-    problems = compile_problems(data, lang)
-    if problems:
-        raise CatalogRejected(problems)
+    version = version_of(data)
+    found = problems.by_entry(data, lang, version)
+    # Only the entries this save changes can stop it; one already broken elsewhere is left out of the .mo
+    # (the kiosk shows its English) and reported on the overview, instead of blocking every save.
+    blocking = [text for key in sorted(set(found) & (checked | {problems.HEADER})) for text in found[key]]
+    if blocking:
+        raise CatalogRejected(blocking)
     compiled = parse(data, lang)
+    shown = problems.without(compiled, set(found)) if found else compiled
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
     journal.run(
         store.live,
@@ -251,10 +211,10 @@ def commit(
         [
             journal.Write(store.po(lang), data),
             journal.Write(store.copies(lang) / f"{stamp}.po", data),
-            journal.Write(store.mo(lang), catalogs.mo_bytes(compiled), advance=True),
+            journal.Write(store.mo(lang), catalogs.mo_bytes(shown), advance=True),
             *(extra or []),
         ],
         [journal.Append(store.log(lang), history or [])],
     )
     prune_copies(store, lang)
-    return Snapshot(lang, compiled, version_of(data))
+    return Snapshot(lang, compiled, version)

@@ -9,9 +9,9 @@ from pathlib import Path
 from flask import Flask
 
 from kiosk.core.files import atomic_write
-from kiosk.i18n import catalogs, journal, merge
+from kiosk.i18n import catalogs, journal, merge, problems
 from kiosk.i18n.changes import REPO_UPDATE
-from kiosk.i18n.live import CatalogRejected, Store, commit, entry_key, locked, parse, syntax_error
+from kiosk.i18n.live import CatalogRejected, Store, commit, entry_key, locked, parse, syntax_error, version_of
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +99,24 @@ def _remove_stale_temps(live: Path) -> None:
             continue
 
 
+def _compile(store: Store, lang: str) -> None:
+    """Compile a live catalog edited on disk, leaving out (and logging) entries that would break."""
+    data = store.po(lang).read_bytes()
+    bad = syntax_error(data.decode("utf-8", errors="replace"))
+    if bad is not None:
+        # Babel would skip the broken lines and compile what is left: keep the old .mo instead.
+        log.error("Live catalog %s not compiled: line %d is not .po syntax.", store.po(lang), bad[0])
+        return
+    found = problems.by_entry(data, lang, version_of(data))
+    if problems.HEADER in found:
+        log.error("Live catalog %s not compiled: %s", store.po(lang), "; ".join(found[problems.HEADER]))
+        return
+    for key, said in found.items():
+        log.error("Live catalog %s: %r is left out until it is fixed: %s", lang, key, "; ".join(said))
+    catalog = parse(data, lang)
+    atomic_write(store.mo(lang), catalogs.mo_bytes(problems.without(catalog, set(found)) if found else catalog))
+
+
 def prepare(store: Store) -> None:
     """Seed the live catalogs from the repo, merge repo updates, and compile any .mo older than its .po."""
     with locked(store.live):
@@ -117,13 +135,7 @@ def prepare(store: Store) -> None:
             po, mo = store.po(lang), store.mo(lang)
             if mo.exists() and mo.stat().st_mtime_ns >= po.stat().st_mtime_ns:
                 continue
-            bad = syntax_error(po.read_bytes().decode("utf-8", errors="replace"))
-            if bad is not None:
-                # Babel would skip the broken lines and compile what is left: keep the old .mo instead.
-                log.error("Live catalog %s not compiled: line %d is not .po syntax.", po, bad[0])
-                continue
-            for problem in catalogs.compile_catalog(po, lang):
-                log.error("Live catalog not compiled: %s", problem)
+            _compile(store, lang)
 
 
 def init_app(app: Flask) -> None:

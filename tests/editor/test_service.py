@@ -108,7 +108,7 @@ def test_a_blocked_save_changes_nothing(app: Flask, store: Store) -> None:
     before = store.po("es").read_bytes(), store.mo("es").read_bytes()
     result = save_text(store, "es", "Symptoms", "<script>alert(1)</script>")
     assert not result.saved
-    assert "markup is not allowed here: script" in result.findings.all_errors()[0]
+    assert "Remove </script>, <script>: the kiosk shows text only" in result.findings.all_errors()[0]
     assert (store.po("es").read_bytes(), store.mo("es").read_bytes()) == before
     assert editor_history.changes(store, "es") == []
 
@@ -205,3 +205,43 @@ def test_every_app_on_the_same_data_directory_sees_a_save(tmp_path: Path) -> Non
     assert "Síntomas" in page(second, "/es/topics")
     assert save_text(store_of(first), "es", "Symptoms", "Qué se siente").saved
     assert "Qué se siente" in page(second, "/es/topics")
+
+
+def break_on_disk(store: Store, lang: str, msgid: str, text: str) -> None:
+    """Edit one translation in the live .po by hand, with no checks, as someone with a text editor might."""
+    catalog = catalogs.read_catalog(store.po(lang), lang)
+    catalog[msgid].string = text
+    atomic_write(store.po(lang), catalogs.po_bytes(catalog))
+
+
+def test_an_entry_broken_by_hand_does_not_block_saves_of_other_entries(app: Flask, store: Store) -> None:
+    break_on_disk(store, "es", "Back", "Atrás %(name)s")
+    result = save_text(store, "es", "Symptoms", "Qué se siente")
+    assert result.saved, result.problems
+    assert result.problems == []
+    body = page(app, "/es/topics")
+    assert "Qué se siente" in body
+    assert "%(name)s" not in body  # the broken one shows its English on the kiosk until it is fixed
+    fixed = save_text(store, "es", "Back", "Atrás")
+    assert fixed.saved
+    assert "Atrás" in page(app, "/es/topics")
+
+
+def test_saving_the_broken_entry_itself_explains_its_own_problem(store: Store) -> None:
+    break_on_disk(store, "es", "Back", "Atrás %(name)s")
+    entry = entry_for(store, "es", "Back")
+    version = load(store, "es").version
+    result = editor.save(store, "es", entry.id, ["Atrás %(name)s"], False, entry.state.token(), version, "ana", True)
+    assert not result.saved
+    assert "The English has no placeholders, so the translation cannot have any: remove %(name)s." in (
+        result.findings.all_errors()
+    )
+
+
+def test_the_overview_reports_an_entry_broken_on_disk_once_with_a_link(store: Store) -> None:
+    break_on_disk(store, "es", "Back", "Atrás %(name)s")
+    summaries = {summary.language.code: summary for summary in editor.overview(store, ["es", "fr"])}
+    [broken] = summaries["es"].broken
+    assert broken.entry.sources[0] == "Back"
+    assert "remove %(name)s" in broken.problems[0]
+    assert summaries["fr"].broken == []

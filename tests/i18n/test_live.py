@@ -13,8 +13,8 @@ import pytest
 from kiosk.core.files import atomic_write
 from kiosk.core.paths import REPO_ROOT
 from kiosk.editor import languages as editor_languages
-from kiosk.i18n import catalogs
-from kiosk.i18n.live import CatalogRejected, commit, compile_problems, locked, parse
+from kiosk.i18n import catalogs, problems as catalog_problems
+from kiosk.i18n.live import CatalogRejected, commit, locked, parse, version_of
 from tests.helpers.app import make_app
 from tests.helpers.catalogs import copy_translations, set_translation
 from tests.helpers.editor import save_text, store_of
@@ -93,10 +93,9 @@ def test_msgfmt_blocks_what_babel_misses(tmp_path: Path) -> None:
     app = make_app(tmp_path / "data")
     catalog = catalogs.read_catalog(store_of(app).po("es"), "es")
     catalog["Symptoms"].string = "Síntomas\n"
-    problems = compile_problems(catalogs.po_bytes(catalog), "es")
-    assert problems
-    assert "line" in problems[0]
-    assert "\\n" in problems[0]
+    data = catalogs.po_bytes(catalog)
+    found = catalog_problems.by_entry(data, "es", version_of(data))
+    assert found == {"Symptoms": ["Start and end with a line break exactly where the English does."]}
 
 
 def test_a_catalog_that_would_not_compile_is_refused_and_nothing_is_written(tmp_path: Path) -> None:
@@ -105,8 +104,8 @@ def test_a_catalog_that_would_not_compile_is_refused_and_nothing_is_written(tmp_
     catalog = parse(store.po("es").read_bytes(), "es")
     catalog["Back"].string = "Atrás %(name)s"
     with locked(store.live), pytest.raises(CatalogRejected) as rejected:
-        commit(store, "es", catalog, "ana")
-    assert "placeholders" in rejected.value.problems[0]
+        commit(store, "es", catalog, "ana", checked={"Back"})
+    assert "cannot have any: remove %(name)s" in rejected.value.problems[0]
     assert fingerprint(store.live) == before
 
 
