@@ -13,13 +13,12 @@ from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAll
 from kiosk import i18n
 from kiosk.core.partials import render_screen
 from kiosk.i18n import gettext as _, lazy_gettext as _l
-from kiosk.staff.guard import current_staff
+from kiosk.staff.guard import STAFF_BLUEPRINTS, current_staff, use_staff_language
 
 log = logging.getLogger(__name__)
 
 TEMPLATES = {404: "errors/404.html", 500: "errors/500.html"}
 TITLES = {400: _l("Sorry, that did not work."), 404: _l("Page not found"), 500: _l("Something went wrong")}
-STAFF_BLUEPRINTS = frozenset({"auth", "staff", "editor"})
 
 
 def _language_from_path() -> i18n.Language | None:
@@ -35,6 +34,7 @@ def _is_staff_page() -> bool:
 
 def _staff_error(error: HTTPException) -> Response:
     """Render an HTTP error inside the staff shell, linking only to pages the account may open."""
+    use_staff_language()
     code = error.code or 500
     messages = {
         404: _("There is no such page. Check the address, or go back to your start page."),

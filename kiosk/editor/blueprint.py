@@ -12,7 +12,7 @@ from flask_wtf.csrf import generate_csrf
 from kiosk import i18n
 from kiosk.core.clock import zone_of
 from kiosk.editor import upload as editor_upload
-from kiosk.i18n import gettext as _
+from kiosk.i18n import gettext as _, rules
 from kiosk.i18n.live import CatalogUnreadable, Store
 from kiosk.staff.guard import current_staff
 
@@ -67,6 +67,12 @@ def too_big(_error: Exception) -> ResponseReturnValue:
 def editor_context() -> dict[str, Any]:
     """Give editor templates the account and the staff menu's current page."""
     return {"staff": current_staff(), "page": "translations"}
+
+
+@bp.app_template_global("translation_help")
+def translation_help(sources: tuple[str, ...]) -> list[str]:
+    """Explain the placeholders and percent signs of a message before anyone types, in the staff's language."""
+    return list(rules.help_for(sources))
 
 
 @bp.app_template_filter("editor_time")

@@ -14,11 +14,14 @@ from htmx_flask import request as htmx_request
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
+from kiosk import i18n
 from kiosk.core import db
 from kiosk.core.models import Permission, Staff
 from kiosk.i18n import gettext as _
 
 SESSION_KEY = "staff"
+LANGUAGE_KEY = "staff_language"  # this browser's last choice, for the login page before an account is known
+STAFF_BLUEPRINTS = frozenset({"auth", "staff", "editor"})
 PERMISSION_ATTRIBUTE = "required_permission"
 # The session's last-seen time is rewritten at most this often, not on every dashboard poll.
 SEEN_RESOLUTION_SECONDS = 30
@@ -63,6 +66,24 @@ def current_staff() -> Staff | None:
         g.staff = _load_staff()
     staff: Staff | None = g.staff
     return staff
+
+
+def staff_language() -> i18n.Language:
+    """Return the staff screens' language: the account's choice, this browser's last one, its own, or the default."""
+    offered = i18n.languages()
+    staff = current_staff()
+    for wanted in (staff.language if staff is not None else None, session.get(LANGUAGE_KEY)):
+        found = i18n.match(wanted, offered)
+        if found is not None:
+            return found
+    best = request.accept_languages.best_match([language.tag for language in offered.values()])
+    return offered.get(best or "") or i18n.default_language()
+
+
+def use_staff_language() -> None:
+    """Show a staff screen in the staff member's language, never in the one a visitor picked last."""
+    if request.blueprint in STAFF_BLUEPRINTS or request.path.startswith("/staff/"):
+        g.language = staff_language()
 
 
 def home_for(staff: Staff | None) -> str:

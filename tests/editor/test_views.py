@@ -307,3 +307,9 @@ def test_a_merge_conflict_is_settled_from_the_entry_with_either_text(tmp_path: P
     assert entry_for(store, "es", "Home").state.strings == ("Portada",)
     assert entry_for(store, "es", "Home").conflict is None
     assert editor_history.changes(store, "es")[0].user == "Tran"
+
+
+def test_an_entry_with_placeholders_explains_them_with_an_example_before_anyone_types(translator: FlaskClient) -> None:
+    page = translator.get("/staff/translations/es/?q=Going+back").get_data(as_text=True)
+    assert "Keep %(num)d exactly as typed here" in page
+    assert "is shown as “Going back to the start in 7 seconds.”" in page
