@@ -209,7 +209,7 @@ def overview(store: Store, configured: list[str]) -> list[Summary]:
 
 @dataclass(frozen=True)
 class Listing:
-    """The entries of one language that match a filter and a search."""
+    """One page of the entries of a language that match a filter and a search."""
 
     lang: str
     version: str
@@ -217,10 +217,21 @@ class Listing:
     counts: dict[str, int]
     plural_examples: list[str]
     nplurals: int
+    found: int = 0  # entries matching the filter and search, on every page
+    page: int = 1
+    pages: int = 1
 
 
-def listing(store: Store, lang: str, status: str = "all", query: str = "") -> Listing:
-    """Return one language's entries, filtered by status and searched in English and translation."""
+PAGE_SIZE = 25
+
+
+def listing(
+    store: Store, lang: str, status: str = "all", query: str = "", page: int | None = None, size: int = PAGE_SIZE
+) -> Listing:
+    """Return one language's entries, filtered by status and searched in English and translation.
+
+    With a page number, only that page of them (the last one if the number is past the end).
+    """
     snapshot, everything = current_entries(store, lang)
     counts = dict.fromkeys(FILTERS, 0)
     for entry in everything:
@@ -232,14 +243,19 @@ def listing(store: Store, lang: str, status: str = "all", query: str = "") -> Li
         for entry in everything
         if (status == "all" or entry.status == status) and (not query or entry.matches(query))
     ]
+    pages = max(1, -(-len(shown) // size))
+    current = min(max(1, page or 1), pages)
     catalog = snapshot.catalog
     return Listing(
         lang,
         snapshot.version,
-        shown,
+        shown[(current - 1) * size : current * size] if page is not None else shown,
         counts,
         editor_checks.plural_examples(catalog.plural_expr, catalog.num_plurals),
         catalog.num_plurals,
+        len(shown),
+        current,
+        pages,
     )
 
 

@@ -91,7 +91,11 @@ def render_list(lang: str, result: editor.Saved | None = None, status: int = 200
     if status_filter not in editor.FILTERS:
         status_filter = "all"
     query = request.values.get("q", "")[:200]
-    listing = editor.listing(store(), lang, status_filter, query)
+    try:
+        page = int(request.values.get("page", "1"))
+    except ValueError:
+        page = 1
+    listing = editor.listing(store(), lang, status_filter, query, page)
     return answer(
         "editor/list.html",
         status,
@@ -197,7 +201,11 @@ def answer_save(lang: str, entry_id: str, strings: list[str], fuzzy: bool, confi
     elif result.saved:
         flash(_("Saved. The kiosk shows it on its next page."), "info")
         target = url_for(
-            ".entries", lang=lang, filter=request.form.get("filter", "all"), q=request.form.get("q") or None
+            ".entries",
+            lang=lang,
+            filter=request.form.get("filter", "all"),
+            q=request.form.get("q") or None,
+            page=request.form.get("page") or None,
         )
         response = redirect(f"{target}#entry-{entry_id}", code=303)
     else:
@@ -259,6 +267,11 @@ def preview(lang: str, entry_id: str) -> ResponseReturnValue:
     described = language(lang)
     found = entry_or_404(lang, entry_id)
     pages = editor_preview.pages_for(found.sources, found.locations)
+    wanted = request.args.get("page")
+    if wanted is not None:
+        if wanted not in pages:
+            abort(404)
+        pages = [wanted]
     if not pages:
         flash(
             _(

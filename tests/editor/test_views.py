@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from kiosk.editor import history as editor_history, languages as editor_languages
+from kiosk.editor import history as editor_history, languages as editor_languages, service as editor
 from kiosk.i18n.live import Store
 from tests.helpers.app import make_app
 from tests.helpers.catalogs import copy_translations, set_translation
@@ -313,3 +313,45 @@ def test_an_entry_with_placeholders_explains_them_with_an_example_before_anyone_
     page = translator.get("/staff/translations/es/?q=Going+back").get_data(as_text=True)
     assert "Keep %(num)d exactly as typed here" in page
     assert "is shown as “Going back to the start in 7 seconds.”" in page
+
+
+TAB_STOPS = re.compile(r"<(?:textarea|button|select|summary)\b|<a [^>]*href=|<input (?![^>]*type=\"hidden\")")
+
+
+def test_the_list_comes_in_pages_that_keep_the_filter_and_the_search(app: Flask, translator: FlaskClient) -> None:
+    first = translator.get("/staff/translations/es/")
+    html = first.get_data(as_text=True)
+    total = len(editor.listing(store_of(app), "es").entries)
+    pages = -(-total // 25)
+    assert html.count('class="editor-entry ') == 25
+    assert len(first.data) < 150_000
+    assert len(TAB_STOPS.findall(html)) < 300
+    assert f"Page 1 of {pages}" in html
+    last = translator.get(f"/staff/translations/es/?page={pages}").get_data(as_text=True)
+    assert last.count('class="editor-entry ') == total - 25 * (pages - 1)
+    assert translator.get("/staff/translations/es/?page=999").get_data(as_text=True).count(f"Page {pages} of") == 1
+    searched = translator.get("/staff/translations/es/?q=the&filter=translated").get_data(as_text=True)
+    links = re.findall(r'href="(/staff/translations/es/\?[^"]*page=2[^"]*)"', searched)
+    assert links
+    assert all("q=the" in link and "filter=translated" in link for link in links)
+
+
+def test_an_entry_names_the_kiosk_pages_it_appears_on_with_links_that_preview_each(
+    app: Flask, translator: FlaskClient
+) -> None:
+    entry = entry_for(store_of(app), "es", "Piriformis syndrome")
+    page = translator.get(f"/staff/translations/es/entries/{entry.id}").get_data(as_text=True)
+    assert "kiosk/visitor/content.py" not in page.split("<details", 1)[0]  # code locations only for developers
+    links = dict(
+        (label, url)
+        for url, label in re.findall(r'<a class="staff-link editor-page" href="([^"]+)"[^>]*>([^<]+)<', page)
+    )
+    assert set(links) == {"Piriformis syndrome", "What causes sciatica?"}
+    opened = translator.get(links["What causes sciatica?"].replace("&amp;", "&"))
+    assert opened.headers["Location"] == "/es/topics/causes"
+    refused = translator.get(f"/staff/translations/es/entries/{entry.id}/preview?page=/staff/")
+    assert refused.status_code == 404
+    idle = entry_for(store_of(app), "es", "Are you still there?")
+    listed = translator.get("/staff/translations/es/?q=still+there").get_data(as_text=True)
+    assert f"/staff/translations/es/entries/{idle.id}/preview?page=/" in listed
+    assert ">Welcome screen<" in listed
