@@ -342,10 +342,8 @@ def test_an_entry_names_the_kiosk_pages_it_appears_on_with_links_that_preview_ea
     entry = entry_for(store_of(app), "es", "Piriformis syndrome")
     page = translator.get(f"/staff/translations/es/entries/{entry.id}").get_data(as_text=True)
     assert "kiosk/visitor/content.py" not in page.split("<details", 1)[0]  # code locations only for developers
-    links = dict(
-        (label, url)
-        for url, label in re.findall(r'<a class="staff-link editor-page" href="([^"]+)"[^>]*>([^<]+)<', page)
-    )
+    found = re.findall(r'<a class="staff-link editor-page" href="([^"]+)"[^>]*>([^<]+)<', page)
+    links = {label: url for url, label in found}
     assert set(links) == {"Piriformis syndrome", "What causes sciatica?"}
     opened = translator.get(links["What causes sciatica?"].replace("&amp;", "&"))
     assert opened.headers["Location"] == "/es/topics/causes"
