@@ -12,7 +12,7 @@ from flask_wtf.csrf import generate_csrf
 
 from kiosk import i18n
 from kiosk.core.clock import zone_of
-from kiosk.editor import preview as editor_preview, upload as editor_upload
+from kiosk.editor import po_file, preview as editor_preview, upload as editor_upload
 from kiosk.i18n import gettext as _, rules
 from kiosk.i18n.live import CatalogUnreadable, Store
 from kiosk.staff.guard import current_staff
@@ -43,7 +43,8 @@ def unreadable(error: CatalogUnreadable) -> ResponseReturnValue:
 def too_big(_error: Exception) -> ResponseReturnValue:
     """Refuse a request body over the app's limit, before it is read, in plain words."""
     limit = int(current_app.config.get("EDITOR_MAX_UPLOAD_BYTES", editor_upload.MAX_BYTES))
-    message = _("The file is too big. The limit is %(limit)s KB. Nothing was changed.", limit=f"{limit // 1000:,}")
+    sent = request.content_length
+    message = po_file.too_big(sent, limit, i18n.current_language().code) + " " + _("Nothing was changed.")
     lang = (request.view_args or {}).get("lang", "")
     staff = current_staff()
     # The body was refused before the login check ran, so only a translator gets the form back.

@@ -307,7 +307,7 @@ def apply(
                 continue
             if old == state:
                 continue
-            findings = editor_checks.check(message, state.strings, catalog.num_plurals)
+            findings = editor_checks.check(message, state.strings, catalog.num_plurals, lang)
             if findings.blocked:
                 result.rejected[key] = findings.all_errors()
                 continue
@@ -398,7 +398,7 @@ def save(
     outcome = Saved(entry, strings, fuzzy, base, snapshot.version, file_changed=snapshot.version != loaded)
     if entry.state.token() != base:
         return _conflict(store, lang, outcome, entry)
-    outcome.findings = editor_checks.check(message, strings, snapshot.catalog.num_plurals)
+    outcome.findings = editor_checks.check(message, strings, snapshot.catalog.num_plurals, lang)
     if outcome.findings.blocked:
         return outcome
     if outcome.findings.warned and not confirmed:

@@ -119,3 +119,30 @@ def test_a_button_label_longer_than_its_translator_note_allows_is_a_warning() ->
     assert warnings(BUTTON, "Síntomas") == []
     too_long = "Síntomas: cómo se siente el dolor"
     assert any("Too long for its button: 33 characters" in text for text in warnings(BUTTON, too_long))
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "refused"),
+    [
+        ("es", "Atr\u202eás", "direction controls"),  # RIGHT-TO-LEFT OVERRIDE
+        ("ar", "رجوع\u2066x\u2069", "direction controls"),  # isolates: the kiosk sets direction itself
+        ("es", "Atr\u200bás", "invisible characters"),  # ZERO WIDTH SPACE in a language with spaces
+        ("es", "Atr\u200dás", "invisible characters"),  # ZERO WIDTH JOINER where nothing needs it
+        ("ar", "\ufeffرجوع", "invisible characters"),
+        ("fa", "می\u200cخواهم", None),  # Persian needs ZWNJ
+        ("hi", "क्\u200dष", None),  # Devanagari uses ZWJ
+        ("th", "ย้อน\u200bกลับ", None),  # Thai marks word breaks with ZWSP
+        ("ar", "رجوع \u200f123", None),  # RTL text may order numbers with RLM
+        ("de", "Ischias\u00adbeschwerden", None),  # a soft hyphen is a real hyphenation point
+    ],
+)
+def test_invisible_formatting_characters_are_refused_unless_the_language_needs_them(
+    lang: str, text: str, refused: str | None
+) -> None:
+    found = check(Message("Back"), [text], 1, lang).all_errors()
+    if refused is None:
+        assert found == []
+    else:
+        assert len(found) == 1
+        assert refused in found[0]
+        assert "U+" in found[0]
