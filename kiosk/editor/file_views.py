@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 
 from kiosk import i18n
 from kiosk.core.clock import zone_of
-from kiosk.editor import history as editor_history, po_file, service as editor, upload as editor_upload
+from kiosk.editor import history as editor_history, po_file, saving, service as editor, upload as editor_upload
 from kiosk.editor.blueprint import answer, bp, language, store, user
 from kiosk.i18n import gettext as _
 from kiosk.staff.guard import login_required
@@ -65,7 +65,7 @@ def rollback(lang: str) -> ResponseReturnValue:
             moment=moment,
             plan=plan,
         )
-    result = editor.rollback(store(), lang, moment, user())
+    result = saving.rollback(store(), lang, moment, user())
     rejected = len(result.rejected) + len(result.problems)
     flash(
         _("Rolled back %(count)d entries. The kiosk shows them on its next page.", count=len(result.changes))

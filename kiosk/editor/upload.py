@@ -16,7 +16,8 @@ from kiosk.editor import (
 )
 from kiosk.editor.history import Change
 from kiosk.editor.po_file import UploadError as UploadError
-from kiosk.editor.service import Applied, apply, entry_id
+from kiosk.editor.saving import Applied, apply
+from kiosk.editor.service import entry_id
 from kiosk.i18n import SOURCE_LANGUAGE, gettext as _
 from kiosk.i18n.live import CatalogUnreadable, State, Store, entry_key, load, state_of
 

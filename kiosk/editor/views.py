@@ -12,6 +12,7 @@ from kiosk.editor import (
     history as editor_history,
     languages as editor_languages,
     preview as editor_preview,
+    saving,
     service as editor,
 )
 from kiosk.editor.blueprint import allow_preview, answer, bp, entry_labels, language, store, user
@@ -85,7 +86,7 @@ def choose(lang: str) -> ResponseReturnValue:
     return redirect(url_for(".overview") + f"#language-{lang}", code=303)
 
 
-def render_list(lang: str, result: editor.Saved | None = None, status: int = 200) -> Response:
+def render_list(lang: str, result: saving.Saved | None = None, status: int = 200) -> Response:
     """Render a language's entry list, with one entry showing the outcome of a save that did not go through."""
     status_filter = request.values.get("filter", "all")
     if status_filter not in editor.FILTERS:
@@ -143,7 +144,7 @@ def keep(lang: str, entry_id: str) -> ResponseReturnValue:
     """Settle a merge conflict by keeping what the kiosk shows; the update's text is dropped."""
     described = language(lang)
     found = entry_or_404(lang, entry_id)
-    editor.keep_live_version(store(), lang, found.key)
+    saving.keep_live_version(store(), lang, found.key)
     message = _("Kept. The kiosk goes on showing this text.")
     response: WerkzeugResponse
     if htmx_request.htmx:
@@ -169,7 +170,7 @@ def keep(lang: str, entry_id: str) -> ResponseReturnValue:
 def answer_save(lang: str, entry_id: str, strings: list[str], fuzzy: bool, confirmed: bool) -> ResponseReturnValue:
     """Save one entry from a form and answer: the entry again for htmx, else the list or a redirect."""
     described = language(lang)
-    result = editor.save(
+    result = saving.save(
         store(),
         lang,
         entry_id,
@@ -248,7 +249,7 @@ def entry(lang: str, entry_id: str) -> ResponseReturnValue:
 def restore(lang: str, entry_id: str) -> ResponseReturnValue:
     """Put an entry back to what it said before one recorded change."""
     language(lang)
-    result = editor.restore(store(), lang, request.form.get("change", ""), user())
+    result = saving.restore(store(), lang, request.form.get("change", ""), user())
     if result.changes:
         flash(_("Restored. The kiosk shows it on its next page."), "info")
     else:

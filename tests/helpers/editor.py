@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import Flask
 
-from kiosk.editor import service as editor
-from kiosk.editor.service import Entry, Saved
+from kiosk.editor import saving, service as editor
+from kiosk.editor.saving import Saved
+from kiosk.editor.service import Entry
 from kiosk.i18n.live import Store, load
 
 
@@ -25,4 +26,4 @@ def save_text(
     """Save a translation of msgid the way the editor form does, from a freshly loaded page."""
     entry = entry_for(store, lang, msgid)
     version = load(store, lang).version
-    return editor.save(store, lang, entry.id, list(strings), fuzzy, entry.state.token(), version, user, confirmed)
+    return saving.save(store, lang, entry.id, list(strings), fuzzy, entry.state.token(), version, user, confirmed)

@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask
 
 from kiosk.core.files import atomic_write
-from kiosk.editor import history as editor_history, service as editor
+from kiosk.editor import history as editor_history, saving, service as editor
 from kiosk.i18n import catalogs
 from tests.helpers.app import make_app
 from tests.helpers.catalogs import copy_translations, set_translation
@@ -98,7 +98,7 @@ def test_every_merge_is_in_the_history_as_a_repo_update_and_rolls_back(tmp_path:
     assert merged["Causes"].action == "merge"
     assert (merged["Causes"].old.strings, merged["Causes"].new.strings) == (("Causas",), ("Las causas",))
     assert merged[SLOWLY_NEW].new.fuzzy
-    result = editor.restore(store, "es", merged["Causes"].id, "ana")
+    result = saving.restore(store, "es", merged["Causes"].id, "ana")
     assert result.changes
     assert entry_for(store, "es", "Causes").state.strings == ("Causas",)
     assert "Causas" in restarted.test_client().get("/es/topics").get_data(as_text=True)
