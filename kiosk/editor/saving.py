@@ -135,6 +135,7 @@ class Saved:
     needs_confirmation: bool = False
     saved: bool = False
     file_changed: bool = False
+    overwrite: str = ""  # after a conflict: the token that lets a deliberate second save replace their text
 
 
 def save(
@@ -147,8 +148,14 @@ def save(
     loaded: str,
     user: str,
     confirmed: bool,
+    overwrite: str = "",
 ) -> Saved:
-    """Save one entry: blocking checks, then warnings to confirm, then a conflict check and a live write."""
+    """Save one entry: blocking checks, then warnings to confirm, then a conflict check and a live write.
+
+    After a conflict, only an explicit overwrite (the token of the colleague's text, from the button that
+    says so) replaces their text; saving the same form again reports the conflict again.
+    """
+    base = overwrite or base
     snapshot: Snapshot = load(store, lang)
     message = next((m for m in snapshot.catalog if m.id and entry_id(entry_key(m)) == wanted_id), None)
     if message is None:
@@ -183,11 +190,11 @@ def save(
 
 
 def _conflict(store: Store, lang: str, outcome: Saved, entry: Entry) -> Saved:
-    """Fill in who changed the entry since the page was loaded and what it says now; a second save overrides."""
+    """Fill in who changed the entry since the page was loaded and what it says now, and offer an overwrite."""
     current = find_entry(store, lang, entry.id) or entry
     outcome.entry = current
     outcome.conflict_state = current.state
-    outcome.base = current.state.token()
+    outcome.overwrite = current.state.token()
     history = editor_history.changes(store, lang, entry.key)
     # The last recorded change explains the conflict only if it produced what the entry says now.
     outcome.conflict = history[0] if history and history[0].new == current.state else None

@@ -36,24 +36,35 @@ def overview() -> ResponseReturnValue:
 @bp.route("/add", methods=["GET", "POST"])
 @login_required("translator")
 def add_language() -> ResponseReturnValue:
-    """Start a new language from Babel's list of locales."""
-    choices = [(code, name) for code, name in editor_languages.addable() if code not in set(store().languages())]
+    """Start a new language from Babel's list of locales, found by its name or code."""
+    choices = editor_languages.addable_for(store().languages())
+    title = _("Add a language")
     if request.method == "GET":
-        return answer("editor/add.html", title=_("Add a language"), choices=choices, error=None)
-    code = request.form.get("code", "")
-    try:
-        editor_languages.add(store(), code, user())
-    except ValueError:
-        error = _("Choose a language from the list.")
-    except FileExistsError:
+        return answer("editor/add.html", title=title, choices=choices, matches=[], typed="", error=None)
+    typed = request.form.get("language") or request.form.get("code", "")
+    matches = editor_languages.resolve(typed, choices)
+    if typed.strip() in store().languages():
         error = _("That language already has a catalog.")
+    elif not matches:
+        error = _("No language matches “%(typed)s”. Type its name or choose from the list.", typed=typed[:80])
+    elif len(matches) > 1:
+        error = _("Several languages match “%(typed)s”. Which one?", typed=typed[:80])
     else:
-        flash(
-            _("%(name)s was added. Translate it, then switch it on for the kiosk.", name=i18n.describe(code).name),
-            "info",
-        )
-        return redirect(url_for(".overview") + f"#language-{code}", code=303)
-    return answer("editor/add.html", 422, title=_("Add a language"), choices=choices, error=error)
+        code = matches[0][0]
+        try:
+            editor_languages.add(store(), code, user())
+        except ValueError:
+            error = _("Choose a language from the list.")
+        except FileExistsError:
+            error = _("That language already has a catalog.")
+        else:
+            flash(
+                _("%(name)s was added. Translate it, then switch it on for the kiosk.", name=i18n.describe(code).name),
+                "info",
+            )
+            return redirect(url_for(".overview") + f"#language-{code}", code=303)
+    many = matches if len(matches) > 1 else []
+    return answer("editor/add.html", 422, title=title, choices=choices, matches=many[:40], typed=typed, error=error)
 
 
 @bp.post("/<lang>/settings")
@@ -180,6 +191,7 @@ def answer_save(lang: str, entry_id: str, strings: list[str], fuzzy: bool, confi
         request.form.get("version", ""),
         user(),
         confirmed=confirmed,
+        overwrite=request.form.get("overwrite", ""),
     )
     if result.entry is None:
         abort(404)

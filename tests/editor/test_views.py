@@ -233,8 +233,10 @@ def test_a_hostile_upload_gets_a_clear_error_on_the_form(app: Flask, translator:
 
 def test_adding_a_language_and_switching_it_on(app: Flask, translator: FlaskClient) -> None:
     form = translator.get("/staff/translations/add").get_data(as_text=True)
-    assert '<option value="de">German – Deutsch (de)</option>' in form
-    added = translator.post("/staff/translations/add", data={"csrf_token": csrf_token(form), "code": "de"})
+    assert '<option value="German – Deutsch (de)"></option>' in form
+    added = translator.post(
+        "/staff/translations/add", data={"csrf_token": csrf_token(form), "language": "German – Deutsch (de)"}
+    )
     assert added.status_code == 303
     overview = translator.get("/staff/translations/").get_data(as_text=True)
     assert "Deutsch" in overview
@@ -242,9 +244,9 @@ def test_adding_a_language_and_switching_it_on(app: Flask, translator: FlaskClie
         "/staff/translations/de/settings", data={"csrf_token": csrf_token(overview), "enabled": "on", "threshold": "0"}
     )
     assert "de" in app.test_client().get("/health").get_json()["languages"]
-    refused = translator.post("/staff/translations/add", data={"csrf_token": csrf_token(form), "code": "xx_NOPE"})
+    refused = translator.post("/staff/translations/add", data={"csrf_token": csrf_token(form), "language": "xx_NOPE"})
     assert refused.status_code == 422
-    assert "Choose a language from the list" in refused.get_data(as_text=True)
+    assert "No language matches “xx_NOPE”" in refused.get_data(as_text=True)
 
 
 def test_preview_opens_the_kiosk_page_even_for_a_hidden_language(app: Flask, translator: FlaskClient) -> None:
@@ -365,3 +367,48 @@ def test_an_entry_names_the_kiosk_pages_it_appears_on_with_links_that_preview_ea
     listed = translator.get("/staff/translations/es/?q=still+there").get_data(as_text=True)
     assert f"/staff/translations/es/entries/{idle.id}/preview?page=/" in listed
     assert ">Welcome screen<" in listed
+
+
+def test_add_a_language_leaves_out_english_and_existing_languages_and_finds_one_by_name(
+    app: Flask, translator: FlaskClient
+) -> None:
+    form = translator.get("/staff/translations/add").get_data(as_text=True)
+    offered = set(re.findall(r'<option value="[^"]*\((\w+)\)">', form))
+    assert "de" in offered
+    assert not {"en", "en_GB", "es", "es_MX", "fr_CA", "ar_EG", "zh_Hans", "zh_Hans_CN", "fil_PH"} & offered
+    assert "pt" in offered  # European Portuguese is another language than the Brazilian one the kiosk has
+    assert 'list="add-languages"' in form
+    by_name = translator.post("/staff/translations/add", data={"csrf_token": csrf_token(form), "language": "deutsch"})
+    assert by_name.status_code == 303
+    assert "de" in store_of(app).languages()
+    several = translator.post("/staff/translations/add", data={"csrf_token": csrf_token(form), "language": "Sami"})
+    assert several.status_code == 422
+    assert "Which one?" in several.get_data(as_text=True)
+    existing = translator.post("/staff/translations/add", data={"csrf_token": csrf_token(form), "language": "es"})
+    assert existing.status_code == 422
+    assert "already has a catalog" in existing.get_data(as_text=True)
+
+
+def test_undo_buttons_say_which_text_they_put_back(app: Flask, translator: FlaskClient) -> None:
+    store = store_of(app)
+    save_text(store, "es", "Symptoms", "Qué se siente", user="Tran")
+    entry = entry_for(store, "es", "Symptoms")
+    page = translator.get(f"/staff/translations/es/entries/{entry.id}").get_data(as_text=True)
+    assert "Put back “Síntomas”" in page
+    history = translator.get("/staff/translations/es/history").get_data(as_text=True)
+    assert "Put back “Síntomas” and undo every later change" in history
+
+
+def test_after_a_conflict_a_second_save_does_not_silently_overwrite(app: Flask, translator: FlaskClient) -> None:
+    url, fields = entry_form(translator, app, "es", "Symptoms")
+    save_text(store_of(app), "es", "Symptoms", "Lo que se siente", user="Other")
+    first = translator.post(url, data={**fields, "translation": "Qué se siente"}, headers={"HX-Request": "true"})
+    assert first.status_code == 409
+    again = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', first.get_data(as_text=True)))
+    second = translator.post(url, data={**again, "translation": "Qué se siente"}, headers={"HX-Request": "true"})
+    assert second.status_code == 409
+    assert entry_for(store_of(app), "es", "Symptoms").state.strings == ("Lo que se siente",)
+    overwrite = re.search(r'name="overwrite" value="([^"]+)"', second.get_data(as_text=True)).group(1)
+    third = translator.post(url, data={**again, "translation": "Qué se siente", "overwrite": overwrite})
+    assert third.status_code == 303
+    assert entry_for(store_of(app), "es", "Symptoms").state.strings == ("Qué se siente",)
