@@ -18,6 +18,7 @@ from kiosk.i18n.live import CatalogUnreadable, Store
 from kiosk.staff.guard import current_staff
 from kiosk.visitor import content
 
+KEEPALIVE_SECONDS = 300
 PREVIEW_KEY = "translation_preview"  # languages this browser may preview before the kiosk shows them
 
 bp = Blueprint("editor", __name__, url_prefix="/staff/translations")
@@ -90,6 +91,13 @@ def entry_pages(lang: str, entry: Any) -> list[tuple[str, str]]:
         (page_name(path), f"{base}?{urlencode({'page': path}, safe='/')}")
         for path in editor_preview.pages_for(entry.sources, entry.locations)
     ]
+
+
+@bp.app_template_global("keepalive_ms")
+def keepalive_ms() -> int:
+    """How often an editor page that is being typed in tells the server, well inside the idle timeout."""
+    idle = float(current_app.config["STAFF_IDLE_SECONDS"])
+    return int(min(KEEPALIVE_SECONDS, idle / 3) * 1000)
 
 
 @bp.app_template_global("translation_help")

@@ -33,6 +33,15 @@ def overview() -> ResponseReturnValue:
     )
 
 
+@bp.get("/alive")
+@login_required("translator")
+def alive() -> ResponseReturnValue:
+    """Tell an editor page being typed in that its session is still on; reading the session renews it."""
+    response = Response(status=204)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.route("/add", methods=["GET", "POST"])
 @login_required("translator")
 def add_language() -> ResponseReturnValue:

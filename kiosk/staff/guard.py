@@ -55,7 +55,8 @@ def _load_staff() -> Staff | None:
     if staff is None or staff.session_version != version:
         _end_staff_session(_("You were logged out. Please log in again."))
         return None
-    if now - seen > SEEN_RESOLUTION_SECONDS:
+    # Renewed now and then, not on every poll, but always well inside the idle limit.
+    if now - seen > min(SEEN_RESOLUTION_SECONDS, config["STAFF_IDLE_SECONDS"] / 10):
         session[SESSION_KEY] = {**data, "seen": now}
     return staff
 
