@@ -106,8 +106,8 @@ def choose(lang: str) -> ResponseReturnValue:
     return redirect(url_for(".overview") + f"#language-{lang}", code=303)
 
 
-def render_list(lang: str, result: saving.Saved | None = None, status: int = 200) -> Response:
-    """Render a language's entry list, with one entry showing the outcome of a save that did not go through."""
+def render_list(lang: str) -> Response:
+    """Render one page of a language's entry list, filtered and searched."""
     status_filter = request.values.get("filter", "all")
     if status_filter not in editor.FILTERS:
         status_filter = "all"
@@ -119,7 +119,6 @@ def render_list(lang: str, result: saving.Saved | None = None, status: int = 200
     listing = editor.listing(store(), lang, status_filter, query, page)
     return answer(
         "editor/list.html",
-        status,
         title=_("Translations: %(name)s", name=language(lang).name),
         target=language(lang),
         lang=lang,
@@ -127,7 +126,7 @@ def render_list(lang: str, result: saving.Saved | None = None, status: int = 200
         filter=status_filter,
         query=query,
         common=entry_labels(lang, language(lang)),
-        result=result,
+        result=None,
     )
 
 
@@ -231,7 +230,8 @@ def answer_save(lang: str, entry_id: str, strings: list[str], fuzzy: bool, confi
         )
         response = redirect(f"{target}#entry-{entry_id}", code=303)
     else:
-        response = render_list(lang, result, status)
+        # Without htmx, the entry's own page shows the problem next to the text, whatever page it was on.
+        response = render_entry(lang, result.entry, result, status)
     response.vary.add("HX-Request")
     return response
 
@@ -248,17 +248,22 @@ def entry_or_404(lang: str, entry_id: str) -> editor.Entry:
 @login_required("translator")
 def entry(lang: str, entry_id: str) -> ResponseReturnValue:
     """One entry on its own page: its form, where it appears, and its history to restore from."""
+    return render_entry(lang, entry_or_404(lang, entry_id))
+
+
+def render_entry(lang: str, found: editor.Entry, result: saving.Saved | None = None, status: int = 200) -> Response:
+    """Render one entry's own page, with the outcome of a save that did not go through, if any."""
     described = language(lang)
-    found = entry_or_404(lang, entry_id)
     return answer(
         "editor/entry.html",
+        status,
         title=_("Translation: %(text)s", text=found.sources[0][:60]),
         target=described,
         common=entry_labels(lang, described),
         lang=lang,
         entry=found,
         listing=editor.listing(store(), lang, "all", ""),
-        result=None,
+        result=result,
         history=editor_history.changes(store(), lang, found.key),
         filter="all",
         query="",

@@ -12,7 +12,7 @@ from babel import Locale
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import denormalize, read_po, write_po
+from babel.messages.pofile import denormalize, generate_po, normalize, read_po
 
 from kiosk.core.files import atomic_write
 from kiosk.i18n import rules
@@ -58,11 +58,40 @@ def languages_on_disk(translations: Path) -> list[str]:
     return sorted(p.parent.parent.name for p in translations.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
 
 
+WIDTH = 100
+
+
+def _previous_lines(message: Message) -> list[str]:
+    """Format a message's previous msgid as gettext does: every "#|" line holds whole quoted strings."""
+    lines = []
+    for keyword, text in zip(("msgid", "msgid_plural"), message.previous_id, strict=False):
+        quoted = normalize(text, width=WIDTH).split("\n")
+        lines.append(f"#| {keyword} {quoted[0]}\n")
+        lines.extend(f"#| {line}\n" for line in quoted[1:])
+    return lines
+
+
 def po_bytes(catalog: Catalog) -> bytes:
-    """Serialise a catalog as .po text, keeping previous msgids so reviewers see what changed."""
-    buffer = io.BytesIO()
-    write_po(buffer, catalog, width=100, include_previous=True, sort_output=False)
-    return buffer.getvalue()
+    """Serialise a catalog as .po text, keeping previous msgids so reviewers see what changed.
+
+    Babel wraps "#|" comments like prose, splitting a quoted string over two lines, which msgfmt
+    rejects; so each message's previous msgid is written here instead.
+    """
+    out: list[str] = []
+    messages = iter(list(catalog))
+    block: list[str] = []
+    for chunk in generate_po(catalog, width=WIDTH, include_previous=False, sort_by=None):
+        block.append(chunk)
+        if chunk != "\n":
+            continue
+        message = next(messages, None)  # every message's lines end with a lone newline
+        if message is not None and message.id and message.previous_id:
+            at = next(i for i, line in enumerate(block) if line.startswith(("msgctxt ", "msgid ")))
+            block[at:at] = _previous_lines(message)
+        out.extend(block)
+        block = []
+    out.extend(block)  # obsolete entries, which carry no previous msgid
+    return "".join(out).encode(catalog.charset or "utf-8")
 
 
 def mo_bytes(catalog: Catalog) -> bytes:

@@ -35,6 +35,7 @@ class Write:
     path: Path
     data: bytes
     advance: bool = False
+    durable: bool = True  # False for a convenience copy that a power cut may lose
 
 
 @dataclass(frozen=True)
@@ -72,11 +73,15 @@ def journal_path(live: Path, name: str) -> Path:
 
 
 def _encode(writes: list[Write], appends: list[Append]) -> bytes:
-    """Serialise a save's plan."""
+    """Serialise a save's plan; files with the same content (the .po and its dated copy) share one copy."""
+    blobs: dict[bytes, int] = {}
+    for write in writes:
+        blobs.setdefault(write.data, len(blobs))
     return json.dumps(
         {
+            "blobs": [base64.b64encode(data).decode() for data in blobs],
             "writes": [
-                {"path": str(w.path), "data": base64.b64encode(w.data).decode(), "advance": w.advance} for w in writes
+                {"path": str(w.path), "blob": blobs[w.data], "advance": w.advance, "durable": w.durable} for w in writes
             ],
             "appends": [{"path": str(a.path), "lines": a.lines} for a in appends],
         }
@@ -86,7 +91,11 @@ def _encode(writes: list[Write], appends: list[Append]) -> bytes:
 def _decode(data: bytes) -> tuple[list[Write], list[Append]]:
     """Read a save's plan back."""
     raw = json.loads(data)
-    writes = [Write(Path(w["path"]), base64.b64decode(w["data"]), bool(w["advance"])) for w in raw["writes"]]
+    blobs = [base64.b64decode(blob) for blob in raw["blobs"]]
+    writes = [
+        Write(Path(w["path"]), blobs[w["blob"]], bool(w["advance"]), bool(w.get("durable", True)))
+        for w in raw["writes"]
+    ]
     appends = [Append(Path(a["path"]), list(a["lines"])) for a in raw["appends"]]
     return writes, appends
 
@@ -123,7 +132,7 @@ def _apply(writes: list[Write], appends: list[Append], replay: bool) -> None:
     """Write every file, then append the history; a replay skips history lines already there."""
     for write in writes:
         before = write.path.stat().st_mtime_ns if write.advance and write.path.exists() else None
-        atomic_write(write.path, write.data)
+        atomic_write(write.path, write.data, durable=write.durable)
         if write.advance:
             advance_mtime(write.path, before)
     for append in appends:

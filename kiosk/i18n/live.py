@@ -196,13 +196,14 @@ def commit(
     catalogs.stamp_header(catalog, translator)
     data = catalogs.po_bytes(catalog)
     version = version_of(data)
-    found = problems.by_entry(data, lang, version)
+    compiled = parse(data, lang)
+    # msgfmt looks at the entries this save changes; a merge (changing none by hand) has it look at all.
+    found = problems.by_entry(data, lang, version, compiled, set(checked) or None)
     # Only the entries this save changes can stop it; one already broken elsewhere is left out of the .mo
     # (the kiosk shows its English) and reported on the overview, instead of blocking every save.
     blocking = [text for key in sorted(set(found) & (checked | {problems.HEADER})) for text in found[key]]
     if blocking:
         raise CatalogRejected(blocking)
-    compiled = parse(data, lang)
     shown = problems.without(compiled, set(found)) if found else compiled
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
     journal.run(
@@ -210,11 +211,14 @@ def commit(
         lang,
         [
             journal.Write(store.po(lang), data),
-            journal.Write(store.copies(lang) / f"{stamp}.po", data),
+            journal.Write(store.copies(lang) / f"{stamp}.po", data, durable=False),
             journal.Write(store.mo(lang), catalogs.mo_bytes(shown), advance=True),
             *(extra or []),
         ],
         [journal.Append(store.log(lang), history or [])],
     )
     prune_copies(store, lang)
-    return Snapshot(lang, compiled, version)
+    snapshot = Snapshot(lang, compiled, version)
+    with _cache_lock:
+        _cache[store.po(lang)] = snapshot  # what was just written needs no reading back
+    return snapshot

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import g
-from flask_babel import Babel, Domain, get_domain
+from flask_babel import Babel, Domain, get_domain, get_locale
 from flask_babel.speaklater import LazyString
 from markupsafe import Markup, escape
 
@@ -87,6 +87,11 @@ def request_translations() -> Any:
     if translations is None:
         translations = g.kiosk_translations = get_domain().get_translations()
     return translations
+
+
+def current_locale() -> str:
+    """Return the language messages are translated into now ("en" outside a request)."""
+    return str(get_locale() or "en")
 
 
 def gettext(string: str, **variables: Any) -> str:

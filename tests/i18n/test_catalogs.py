@@ -189,3 +189,24 @@ def test_compile_then_every_language_loads(tmp_path: Path) -> None:
     assert runner.invoke(args=["translate", "compile"]).exit_code == 0
     client = make_app(tmp_path / "data2", TRANSLATIONS_DIR=str(translations)).test_client()
     assert len(client.get("/health").get_json()["languages"]) == 9
+
+
+def test_a_long_previous_msgid_is_written_so_msgfmt_accepts_it_and_reads_back_whole(tmp_path: Path) -> None:
+    old = "Your text is still in the box. Save again to replace theirs with yours, or reload to start from theirs."
+    new = "Your text is still in the box. To keep yours, choose Replace their text with mine, or reload the page."
+    translations = copy_translations(tmp_path / "translations")
+    template = catalogs.read_catalog(translations / "messages.pot")
+    template.add(old)
+    catalogs.update(template, translations)
+    set_po = catalogs.po_path(translations, "fr")
+    catalog = catalogs.read_catalog(set_po, "fr")
+    catalog[old].string = "Votre texte est toujours dans la zone. Enregistrez de nouveau pour remplacer le leur."
+    atomic_write(set_po, catalogs.po_bytes(catalog))
+    template.delete(old)
+    template.add(new)
+    catalogs.update(template, translations)
+    result = subprocess.run(
+        ["msgfmt", "-c", "--check-format", "-o", "/dev/null", str(set_po)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert catalogs.read_catalog(set_po, "fr")[new].previous_id == [old]

@@ -76,8 +76,9 @@ print("finished", flush=True)
 """
 
 
-# The save syncs five files in order: the journal, the .po, the dated copy, the .mo and the history log.
-@pytest.mark.parametrize("pause_at", [1, 2, 3, 4, 5], ids=["journal", "po", "copy", "mo", "log"])
+# The save syncs four files in order: the journal, the .po, the .mo and the history log (the dated copy,
+# a convenience, is written between the .po and the .mo without a sync).
+@pytest.mark.parametrize("pause_at", [1, 2, 3, 4], ids=["journal", "po", "mo", "log"])
 def test_a_save_killed_after_each_step_is_finished_by_the_other_process(tmp_path: Path, pause_at: int) -> None:
     data = tmp_path / "data"
     other = make_app(data)  # the kiosk's other process, running all along with the old catalog loaded
