@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -93,14 +94,22 @@ def apply(
                 extra,
                 checked={change.key for change in result.changes},
             )
-        except CatalogRejected as rejected:
-            result.problems = rejected.problems
+        except (CatalogRejected, OSError) as failure:
+            # A full disk fails the journal before anything goes live: no file, no history line, no journal.
+            result.problems = failure.problems if isinstance(failure, CatalogRejected) else [not_written(failure)]
             result.changes = []
             result.version = load(store, lang).version
             return result
         editor_languages.note_completion(store, lang, snapshot.catalog)
         result.version = snapshot.version
     return result
+
+
+def not_written(error: OSError) -> str:
+    """Say in plain words why a save could not be written; nothing was changed."""
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return str(_("Not saved: the kiosk's disk is full. Nothing was changed. Ask whoever looks after the kiosk."))
+    return str(_("Not saved: the file could not be written (%(reason)s). Nothing was changed.", reason=error.strerror))
 
 
 def _without(found: dict[str, State], keys: set[str]) -> dict[str, State]:

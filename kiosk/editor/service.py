@@ -252,6 +252,11 @@ def listing(
     )
 
 
+def list_pages(store: Store, lang: str, size: int = PAGE_SIZE) -> dict[str, int]:
+    """Map each entry's id to its page of the whole list (no filter, no search), for links into the list."""
+    return {entry.id: index // size + 1 for index, entry in enumerate(current_entries(store, lang)[1])}
+
+
 def find_entry(store: Store, lang: str, wanted: str) -> Entry | None:
     """Return one entry by id."""
     return next((entry for entry in current_entries(store, lang)[1] if entry.id == wanted), None)

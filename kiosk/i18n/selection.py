@@ -39,7 +39,12 @@ def current_language() -> Language:
 
 
 def select_locale() -> str:
-    """Tell Flask-Babel which catalog the current request uses; outside a request (the CLI), English."""
+    """Tell Flask-Babel which catalog the current request uses.
+
+    Outside a request, the language a block chose (the speech service renders pages in each language), or
+    English (the CLI): there is no visit to ask.
+    """
     if not has_request_context():
-        return SOURCE_LANGUAGE
+        chosen: Language | None = g.get("language")
+        return chosen.code if chosen is not None else SOURCE_LANGUAGE
     return current_language().code

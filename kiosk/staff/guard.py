@@ -21,7 +21,7 @@ from kiosk.i18n import gettext as _
 
 SESSION_KEY = "staff"
 LANGUAGE_KEY = "staff_language"  # this browser's last choice, for the login page before an account is known
-STAFF_BLUEPRINTS = frozenset({"auth", "staff", "editor"})
+STAFF_BLUEPRINTS = frozenset({"auth", "staff", "editor", "recordings"})
 PERMISSION_ATTRIBUTE = "required_permission"
 # The session's last-seen time is rewritten at most this often, not on every dashboard poll.
 SEEN_RESOLUTION_SECONDS = 30
@@ -69,10 +69,13 @@ def current_staff() -> Staff | None:
     return staff
 
 
-def staff_language() -> i18n.Language:
-    """Return the staff screens' language: the account's choice, this browser's last one, its own, or the default."""
+def staff_language(account: bool = True) -> i18n.Language:
+    """Return the staff screens' language: the account's choice, this browser's last one, its own, or the default.
+
+    account=False leaves the account out, for when the database that holds it cannot be read.
+    """
     offered = i18n.languages()
-    staff = current_staff()
+    staff = current_staff() if account else None
     for wanted in (staff.language if staff is not None else None, session.get(LANGUAGE_KEY)):
         found = i18n.match(wanted, offered)
         if found is not None:

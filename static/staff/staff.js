@@ -1,5 +1,6 @@
-// Front-desk dashboard: a chime for each new request and an alarm for one that waited too long, both
-// generated here with WebAudio (no sound files); highlights for new requests; the sound switch.
+// Front-desk dashboard: a chime for each new request, an alarm for one that waited too long, and a siren for
+// an urgent one (urgent.js decides when), all generated here with WebAudio (no sound files); highlights for new
+// requests; the sound switch.
 "use strict";
 
 (function () {
@@ -35,10 +36,29 @@
     oscillator.stop(start + length + 0.05);
   }
 
-  /** Play the chime ("new") or the alarm ("late"); tests listen for the staff:chime event. */
+  /** A rising and falling sweep: the urgent siren's one "whoop". */
+  function sweep(context, start, length) {
+    const oscillator = context.createOscillator();
+    const gain = context.createGain();
+    oscillator.type = "sawtooth";
+    oscillator.frequency.setValueAtTime(600, start);
+    oscillator.frequency.linearRampToValueAtTime(1400, start + length * 0.6);
+    oscillator.frequency.linearRampToValueAtTime(600, start + length);
+    gain.gain.setValueAtTime(0.0001, start);
+    gain.gain.exponentialRampToValueAtTime(0.35, start + 0.03);
+    gain.gain.setValueAtTime(0.35, start + length - 0.05);
+    gain.gain.exponentialRampToValueAtTime(0.0001, start + length);
+    oscillator.connect(gain).connect(context.destination);
+    oscillator.start(start);
+    oscillator.stop(start + length + 0.05);
+  }
+
+  /** Play the chime ("new"), the alarm ("late") or the siren ("urgent"); tests listen for staff:chime. */
   function chime(kind) {
-    document.dispatchEvent(new CustomEvent("staff:chime", { detail: { kind, sound: soundOn } }));
-    if (!soundOn) return;
+    // The sound switch quiets the chime and the late alarm, never an emergency.
+    const audible = soundOn || kind === "urgent";
+    document.dispatchEvent(new CustomEvent("staff:chime", { detail: { kind, sound: audible } }));
+    if (!audible) return;
     const context = audioContext();
     if (!context) return;
     if (context.state === "suspended") {
@@ -46,13 +66,18 @@
       if (hint) hint.hidden = false;
     }
     const now = context.currentTime;
-    if (kind === "late") {
+    if (kind === "urgent") {
+      for (let i = 0; i < 3; i += 1) sweep(context, now + i * 0.55, 0.5);
+    } else if (kind === "late") {
       for (let i = 0; i < 4; i += 1) tone(context, i % 2 ? 660 : 880, now + i * 0.22, 0.18, "square");
     } else {
       tone(context, 660, now, 0.3, "sine");
       tone(context, 990, now + 0.2, 0.45, "sine");
     }
   }
+
+  // urgent.js asks for the siren this way, so every sound goes through one switch and one audio context.
+  document.addEventListener("staff:sound", (event) => chime(event.detail.kind));
 
   function showToggle() {
     toggle.setAttribute("aria-pressed", String(soundOn));
@@ -74,7 +99,8 @@
   function snapshot(panel) {
     const tickets = new Map();
     if (!panel) return tickets;
-    for (const item of panel.querySelectorAll("[data-ticket-id]")) {
+    // Urgent requests sound their own siren (urgent.js), not the chime.
+    for (const item of panel.querySelectorAll('[data-ticket-id]:not([data-urgent="true"])')) {
       tickets.set(item.dataset.ticketId, item.dataset.late === "true");
     }
     return tickets;

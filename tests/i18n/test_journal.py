@@ -3,11 +3,10 @@ and the other server process shows the finished save on its next page, with no f
 
 from __future__ import annotations
 
+import errno
 import os
 import random
 import signal
-import subprocess
-import sys
 import threading
 import time
 import urllib.request
@@ -16,13 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core.paths import REPO_ROOT
 from kiosk.editor import history as editor_history
 from kiosk.i18n import journal
 from kiosk.i18n.live import Store, load
 from tests.helpers.app import make_app
 from tests.helpers.desk import PASSWORD, add_account
-from tests.helpers.editor import entry_for, store_of
+from tests.helpers.editor import entry_for, kill_a_save, save_text, store_of
 from tests.helpers.servers import ServeProcess
 from tests.helpers.web import Browser
 
@@ -55,50 +53,19 @@ def assert_consistent(store: Store, shown: str, old: str, new: str) -> None:
         assert all(change.new.strings != (new,) for change in logged), "the history names a change never made"
 
 
-CHILD = """
-import os, sys, time
-from kiosk import create_app
-from tests.helpers.editor import save_text, store_of
-
-app = create_app({"TESTING": True, "DATA_DIR": sys.argv[1], "SECRET_KEY": "test"})
-real_fsync, calls, pause_at = os.fsync, [0], int(sys.argv[2])
-
-def pausing_fsync(fd):
-    real_fsync(fd)
-    calls[0] += 1
-    if calls[0] == pause_at:
-        print("paused", flush=True)
-        time.sleep(600)
-
-os.fsync = pausing_fsync
-save_text(store_of(app), "es", "Symptoms", "Qué se siente")
-print("finished", flush=True)
-"""
-
-
-# The save syncs four files in order: the journal, the .po, the .mo and the history log (the dated copy,
-# a convenience, is written between the .po and the .mo without a sync).
+# The save syncs four files in order: the journal, the .po's and the .mo's temporary files, and the history
+# log (the dated copy, a convenience, is written between the .po and the .mo without a sync). Only then are
+# the temporary files renamed into place.
 @pytest.mark.parametrize("pause_at", [1, 2, 3, 4], ids=["journal", "po", "mo", "log"])
 def test_a_save_killed_after_each_step_is_finished_by_the_other_process(tmp_path: Path, pause_at: int) -> None:
     data = tmp_path / "data"
     other = make_app(data)  # the kiosk's other process, running all along with the old catalog loaded
     store = store_of(other)
     assert OLD in other.test_client().get("/es/topics").get_data(as_text=True)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO_ROOT), str(REPO_ROOT / "tests")])}
-    child = subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(data), str(pause_at)],
-        cwd=REPO_ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert child.stdout is not None
-    with child.stdout:
-        try:
-            assert child.stdout.readline().strip() == "paused"
-        finally:
-            child.send_signal(signal.SIGKILL)
-            child.wait(10)
+    before = (store.po("es").read_bytes(), store.mo("es").read_bytes())
+    kill_a_save(data, pause_at)
+    # Killed before any rename: the live .po and .mo are still the old ones, whole, side by side.
+    assert (store.po("es").read_bytes(), store.mo("es").read_bytes()) == before
     page = other.test_client().get("/es/topics").get_data(as_text=True)  # no save in between
     shown = shown_symptoms(page, [OLD, "Qué se siente"])
     # Only a kill before the journal is whole loses the save; from then on it is always finished.
@@ -213,3 +180,71 @@ def test_real_servers_killed_mid_save_never_show_a_change_without_its_history(tm
         editor.stop()
     # The kills landed inside saves, not only before or after them.
     assert any("journal left" in outcome for outcome in outcomes), outcomes
+
+
+DISK_FULL = "Not saved: the kiosk's disk is full. Nothing was changed. Ask whoever looks after the kiosk."
+
+
+def fill_the_disk_at(monkeypatch: pytest.MonkeyPatch, failing: int | None) -> None:
+    """Make the failing-th fsync from now on report a full disk, as ext4 does when delayed allocation finds no room."""
+    real_fsync, calls = os.fsync, [0]
+
+    def fsync(fd: int) -> None:
+        calls[0] += 1
+        if calls[0] == failing:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+
+
+def files_of(store: Store) -> dict[str, bytes]:
+    """Every file of the live catalogs and their history, with its content."""
+    return {
+        str(path): path.read_bytes()
+        for folder in (store.live, store.history)
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+# The same four synced writes as above: a full disk at any of them fails the save with nothing changed.
+@pytest.mark.parametrize("failing", [1, 2, 3, 4], ids=["journal", "po", "mo", "log"])
+def test_a_full_disk_at_any_step_changes_nothing_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing: int
+) -> None:
+    app = make_app(tmp_path / "data")
+    store = store_of(app)
+    assert save_text(store, "es", "Causes", "Las causas").saved  # a history log that already has a line
+    before = files_of(store)
+    fill_the_disk_at(monkeypatch, failing)
+    result = save_text(store, "es", "Symptoms", "Qué se siente")
+    assert not result.saved
+    assert result.problems == [DISK_FULL]
+    assert files_of(store) == before  # no journal, no temporary file, no half line in the log
+    monkeypatch.undo()
+    assert OLD in app.test_client().get("/es/topics").get_data(as_text=True)
+    assert save_text(store, "es", "Symptoms", "Qué se siente").saved  # room again: it works, no restart
+    assert_consistent(store, "Qué se siente", OLD, "Qué se siente")
+    assert len([c for c in editor_history.changes(store, "es") if c.msgid == "Symptoms"]) == 1
+
+
+def test_a_half_done_save_waits_out_a_full_disk_and_is_finished_before_the_next_save(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = tmp_path / "data"
+    app = make_app(data)
+    store = store_of(app)
+    kill_a_save(data, 3)  # the journal is whole, the .po and .mo only in temporary files
+    fill_the_disk_at(monkeypatch, 1)
+    assert journal.recover(store.live) == []  # no room to finish it: it waits, and nothing is half done
+    assert journal.pending(store.live)
+    assert entry_for(store, "es", "Symptoms").state.strings == (OLD,)
+    monkeypatch.undo()
+    # Once there is room, the next save of the language finishes the interrupted one first (on taking the
+    # lock), then makes its own change on top of it.
+    assert save_text(store, "es", "Causes", "Las causas").saved
+    assert journal.pending(store.live) == []
+    assert entry_for(store, "es", "Symptoms").state.strings == ("Qué se siente",)
+    logged = [(c.msgid, c.new.strings) for c in reversed(editor_history.changes(store, "es"))]
+    assert logged[-2:] == [("Symptoms", ("Qué se siente",)), ("Causes", ("Las causas",))]

@@ -1,7 +1,7 @@
 """Each staff account's own language for the staff screens.
 
-Revision ID: 0002_staff_language
-Revises: 0001
+Revision ID: 0004_staff_language
+Revises: 0002_urgent_requests
 Create Date: 2026-11-30
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002_staff_language"
-down_revision = "0001"
+revision = "0004_staff_language"
+down_revision = "0002_urgent_requests"
 branch_labels = None
 depends_on = None
 
