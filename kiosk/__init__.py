@@ -29,7 +29,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from kiosk.speech import service as speech, views as listen
     from kiosk.staff import dashboard, login
     from kiosk.talk import urgent_views, views as talk  # noqa: F401 - importing urgent_views puts its routes on talk.bp
-    from kiosk.visitor import display, emergency, views as visitor
+    from kiosk.visitor import display, emergency, outage_views as outage, views as visitor
 
     data_dir = (test_config or {}).get("DATA_DIR") or os.environ.get("KIOSK_DATA_DIR")
     app = Flask(
@@ -63,7 +63,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     speech.init_app(app)
     editor_languages.init_app(app, previewed=editor.previewed)
-    for blueprint in (cli.bp, assets.bp, display.bp, visitor.bp, talk.bp, login.bp, dashboard.bp, editor.bp, listen.bp):
+    visitor_facing = (display.bp, outage.bp, visitor.bp, talk.bp, listen.bp)
+    for blueprint in (cli.bp, assets.bp, *visitor_facing, login.bp, dashboard.bp, editor.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(recording_views.bp)
     return app

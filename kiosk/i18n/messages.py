@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import g
-from flask_babel import Babel, Domain, format_date, get_domain, get_locale
+from flask_babel import Babel, Domain, force_locale, format_date, get_domain, get_locale
 from flask_babel.speaklater import LazyString
 from markupsafe import Markup, escape
 
@@ -93,6 +93,12 @@ def request_translations() -> Any:
 def current_locale() -> str:
     """Return the language messages are translated into now ("en" outside a request)."""
     return str(get_locale() or "en")
+
+
+def gettext_in(code: str, string: str) -> str:
+    """Translate a message into one given language, whatever the request's (for a line shown in every language)."""
+    with force_locale(code):
+        return str(get_domain().get_translations().ugettext(string))
 
 
 def gettext(string: str, **variables: Any) -> str:
