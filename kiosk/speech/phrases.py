@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from kiosk.i18n.catalogs import PLACEHOLDER
+from kiosk.i18n.rules import PLACEHOLDER
 from kiosk.speech.text import normalize, sentences, speakable
 
 # "Book a massage · Today", "Text size: large": pieces a template joins with a separator.

@@ -17,7 +17,7 @@ from flask import Flask, current_app
 
 from kiosk import i18n
 from kiosk.i18n import gettext as _, lazy_gettext as _l
-from kiosk.i18n.catalogs import placeholders
+from kiosk.i18n.rules import placeholders
 from kiosk.speech import recordings, sources
 from kiosk.speech.phrases import Phrasebook
 from kiosk.speech.recordings import Recording

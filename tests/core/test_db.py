@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from flask import Flask, g
@@ -87,6 +88,42 @@ def test_servers_starting_together_on_a_new_database_migrate_it_once(database_ur
     assert errors == []
     assert db.current_revision(engines[0]) == db._script().get_current_head()
     for engine in engines:
+        engine.dispose()
+
+
+def _move_to(engine: sa.Engine, revision: str, down: bool = False) -> None:
+    """Upgrade (or downgrade) a database's schema to one revision, as Alembic does on a kiosk."""
+    with engine.connect() as connection:
+        config = db._alembic_config()
+        config.attributes["connection"] = connection
+        (command.downgrade if down else command.upgrade)(config, revision)
+        connection.commit()
+
+
+def test_every_revision_upgrades_with_its_rows_to_the_newest_and_back(database_url: str) -> None:
+    # Kiosks in the field sit at any earlier revision: each must reach the newest without losing a row.
+    chain = [script.revision for script in db._script().walk_revisions()][::-1]  # oldest first
+    assert len(db._script().get_heads()) == 1, "the branches' migrations form one chain"
+    engine = db.make_engine(database_url)
+    try:
+        for older in chain[:-1]:
+            _move_to(engine, older, down=db.current_revision(engine) is not None)
+            assert db.current_revision(engine) == older
+            with engine.begin() as connection:
+                connection.exec_driver_sql(
+                    "INSERT INTO staff (name, password_hash, failed_logins, session_version, created_at) "
+                    f"VALUES ('at {older}', 'x', 0, 1, '2026-11-30 12:00:00')"
+                )
+            db.migrate(engine)
+            assert db.current_revision(engine) == chain[-1]
+            with engine.connect() as connection:
+                names = connection.exec_driver_sql("SELECT name FROM staff ORDER BY id").scalars().all()
+                assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+            assert names == [f"at {revision}" for revision in chain[: chain.index(older) + 1]]
+        _move_to(engine, chain[0], down=True)
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("SELECT count(*) FROM staff").scalar() == len(chain) - 1
+    finally:
         engine.dispose()
 
 

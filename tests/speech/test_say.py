@@ -12,7 +12,7 @@ from flask import Flask
 from kiosk import config
 from kiosk.core.files import atomic_write
 from kiosk.core.paths import REPO_ROOT
-from kiosk.i18n import catalogs, gettext, request_translations
+from kiosk.i18n import catalogs, gettext, request_translations, rules
 from kiosk.speech import say, sources
 from kiosk.speech.service import in_language
 from tests.helpers.app import make_app
@@ -32,7 +32,7 @@ def say_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
 
 def filled(text: str) -> str:
     """A message as a screen shows it, with a number in each placeholder."""
-    values = {name: 7 for name, _ in catalogs.placeholders(text) if name}
+    values = {name: 7 for name, _ in rules.placeholders(text) if name}
     return text % values if values else text % ()
 
 

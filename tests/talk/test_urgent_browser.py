@@ -30,7 +30,7 @@ window.__chimes = [];
 document.addEventListener('staff:chime', (event) => window.__chimes.push(event.detail));
 """
 HOLD_SECONDS = 240
-GET_HELP = ".kiosk-footer [data-get-help] button"
+GET_HELP = ".kiosk-dock [data-get-help] button"
 TAGS = [code.replace("_", "-") for code in config.LANGUAGES]
 
 
@@ -178,11 +178,16 @@ def test_get_help_now_looks_unlike_booking_and_the_urgent_screen_passes_axe(
             page.click("[data-contrast-toggle]")
             page.wait_for_selector("html[data-contrast=high]")
         look = """(selector) => { const s = getComputedStyle(document.querySelector(selector));
-            return [s.backgroundColor, s.color, s.borderStyle]; }"""
+            return [s.backgroundColor, s.color, s.borderStyle, s.boxShadow]; }"""
         help_look = page.evaluate(look, GET_HELP)
-        booking_look = page.evaluate(look, ".kiosk-footer .kiosk-button--cta")
+        booking_look = page.evaluate(look, ".kiosk-dock__cta")
         assert help_look[0] != booking_look[0], (contrast, help_look, booking_look)
-        assert help_look[2] != booking_look[2]  # a double frame, not a plain one
+        # A hazard ring inside the frame, which no other button has; in normal contrast a double frame too
+        # (in high contrast booking has the double frame, and urgent is the only solid yellow).
+        assert "inset" in help_look[3], help_look
+        assert booking_look[3] == "none", booking_look
+        if contrast == "normal":
+            assert help_look[2] != booking_look[2]
         page.tap(GET_HELP)
         expect(page.locator("#talk-status")).to_have_attribute("data-state", "waiting")
         failures[f"{viewport['width']} waiting"] = axe_violations(page)
@@ -215,7 +220,7 @@ def test_the_urgent_screen_shows_status_and_number_unscrolled_at_the_largest_siz
             selector,
         )
         assert on_top, selector
-    expect(page.locator(".kiosk-footer")).to_have_count(0)  # booking stays apart from an emergency
+    expect(page.locator(".kiosk-dock__cta")).to_have_count(0)  # booking stays apart from an emergency
     with db.session_scope(server.app) as session:
         tickets.act(session, newest_ticket(server).id, "done")
 
@@ -249,6 +254,6 @@ def test_a_kiosk_that_cannot_reach_its_server_still_says_to_call_the_number(serv
     page.goto(f"{server.url}/en/topics")
     page.route("**/talk-to-staff/urgent", lambda route: route.abort())
     page.tap(GET_HELP)
-    note = page.locator(".kiosk-footer [data-get-help-offline]")
+    note = page.locator(".kiosk-dock [data-get-help-offline]")
     expect(note).to_be_visible()
     expect(note).to_have_text("We could not reach the staff. Call 112 now, or go to the front desk.")

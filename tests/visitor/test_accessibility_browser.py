@@ -86,7 +86,7 @@ def test_high_contrast_keeps_urgent_apart_from_the_staff_call_and_the_rest(live_
     page.goto(live_server.url + "/en/topics")
     look = """(el) => { const s = getComputedStyle(el); return {fill: s.backgroundColor, ink: s.color,
       border: s.borderTopStyle, width: parseFloat(s.borderTopWidth)}; }"""
-    urgent = page.eval_on_selector(".kiosk-dock__urgent", look)
+    urgent = page.eval_on_selector(".kiosk-dock [data-get-help] button", look)
     urgent_tile = page.eval_on_selector(".kiosk-button--topic.kiosk-button--urgent", look)
     staff_call = page.eval_on_selector(".kiosk-dock__cta", look)
     tile = page.eval_on_selector(".kiosk-button--topic:not(.kiosk-button--urgent)", look)
