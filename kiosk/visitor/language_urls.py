@@ -49,7 +49,10 @@ def canonical_language() -> ResponseReturnValue | None:
         language = language or i18n.visit_language()
         rest = request.path.split("/", 2)[2] if request.path.count("/") >= 2 else ""
         return redirect(f"/{language.tag}/{rest}")
-    session["lang"] = language.tag
+    # Written only when it changes: a cookie sent with every answer (every poll) could land after the idle
+    # reset's and bring the last visit's session back.
+    if session.get("lang") != language.tag:
+        session["lang"] = language.tag
     return None
 
 

@@ -152,6 +152,10 @@
     window.kioskHeal.whenServerAnswers(() => form.submit());
   }
 
+  // Once the visit is ending the page asks the server nothing more: a poll answered after the reset would
+  // carry the old visit's session (its language, its ticket) back into the browser.
+  document.addEventListener("htmx:beforeRequest", (event) => { if (ending) event.preventDefault(); });
+
   stay.addEventListener("click", stillHere);
   // Escape must not silently close the dialog while the countdown keeps running.
   dialog.addEventListener("cancel", (event) => { event.preventDefault(); if (!ending) stillHere(); });

@@ -186,3 +186,15 @@ def test_the_nerve_drawing_lights_one_leg(client: FlaskClient) -> None:
     assert body.count('class="kiosk-figure__nerve"') == 1
     assert body.count('class="kiosk-figure__glow"') == 1
     assert "in one leg" in str(content.NERVE_ALT.message_id)
+
+
+def test_a_poll_that_changes_nothing_in_the_visit_sends_no_cookie(client: FlaskClient) -> None:
+    # A cookie on every answer could land after the idle reset's and bring the last visit's session back.
+    client.get("/es/talk-to-staff/name?reason=question")
+    client.post("/es/talk-to-staff/name", data={"reason": "question", "skip_name": "1"})
+    for path in ["/es/talk-to-staff/ticket/status", "/es/talk-to-staff/ticket/chip", "/es/topics"]:
+        response = client.get(path, headers={"HX-Request": "true"})
+        assert response.status_code in (200, 204), path
+        assert "Set-Cookie" not in response.headers, path
+    # A new language is remembered, with a cookie.
+    assert "Set-Cookie" in client.get("/fr/topics").headers
