@@ -18,9 +18,9 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from kiosk.clinics import service as clinics
 from kiosk.core import db
 from kiosk.core.clock import local_day, zone_of
-from kiosk.core.models import Permission, Status, Ticket, utcnow
+from kiosk.core.models import Status, Ticket, utcnow
 from kiosk.i18n import gettext as _, ngettext
-from kiosk.staff.guard import current_staff, login_required
+from kiosk.staff.guard import current_staff, desk_clinics, login_required
 from kiosk.talk import tickets, urgent
 from kiosk.talk.labels import STAFF_REASONS, WHENS
 
@@ -68,12 +68,6 @@ def status_label(ticket: Ticket) -> str:
         Status.CANCELLED: _("Cancelled by the visitor") if not closer else _("Cancelled"),
     }
     return str(labels[Status(ticket.status)])
-
-
-def desk_clinics() -> frozenset[int]:
-    """Return the clinics whose requests the signed-in account sees: where it is front desk."""
-    staff = current_staff()
-    return staff.clinic_ids(Permission.FRONT_DESK) if staff else frozenset()
 
 
 def clinic_names() -> dict[int, str]:
