@@ -155,7 +155,10 @@ class StaffPermission(Base):
 
     staff_id: Mapped[int] = mapped_column(sa.ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True)
     clinic_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("clinics.id", ondelete="CASCADE"), primary_key=True, default=DEFAULT_CLINIC_ID
+        sa.ForeignKey("clinics.id", ondelete="CASCADE"),
+        primary_key=True,
+        default=DEFAULT_CLINIC_ID,
+        server_default=str(DEFAULT_CLINIC_ID),
     )
     permission: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
     staff: Mapped[Staff] = relationship(back_populates="grants")
@@ -190,7 +193,9 @@ class Ticket(Base):
     visit: Mapped[str] = mapped_column(sa.String(64))
     kiosk: Mapped[str] = mapped_column(sa.String(80))
     # The clinic of the kiosk that made the request: only that clinic's staff see it.
-    clinic_id: Mapped[int] = mapped_column(sa.ForeignKey("clinics.id"), default=DEFAULT_CLINIC_ID)
+    clinic_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("clinics.id"), default=DEFAULT_CLINIC_ID, server_default=str(DEFAULT_CLINIC_ID)
+    )
     reason: Mapped[str] = mapped_column(sa.String(16))
     wanted_when: Mapped[str | None] = mapped_column(sa.String(16))
     first_name: Mapped[str | None] = mapped_column(sa.String(FIRST_NAME_MAX))
@@ -238,7 +243,10 @@ class DayCounter(Base):
     __tablename__ = "day_counters"
 
     clinic_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("clinics.id", ondelete="CASCADE"), primary_key=True, default=DEFAULT_CLINIC_ID
+        sa.ForeignKey("clinics.id", ondelete="CASCADE"),
+        primary_key=True,
+        default=DEFAULT_CLINIC_ID,
+        server_default=str(DEFAULT_CLINIC_ID),
     )
     day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
     last: Mapped[int] = mapped_column(default=0)

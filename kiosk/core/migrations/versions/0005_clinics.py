@@ -24,7 +24,10 @@ DEFAULT_CLINIC_NAME = "Our clinic"
 
 
 def _clinic_column(table: str, ondelete: str | None = "CASCADE") -> sa.Column[int]:
-    """A clinic_id column that existing rows fill with the default clinic."""
+    """A clinic_id column that existing rows fill with the default clinic.
+
+    The default stays: during a chain's rolling upgrade, a server still on the old code keeps working.
+    """
     return sa.Column(
         "clinic_id",
         sa.Integer(),
@@ -86,11 +89,6 @@ def upgrade() -> None:
         batch.add_column(_clinic_column("day_counters"))
         batch.drop_constraint(op.f("pk_day_counters"), type_="primary")
         batch.create_primary_key(op.f("pk_day_counters"), ["clinic_id", "day"])
-
-    # The default served existing rows; new rows always name their clinic.
-    for table in ("staff_permissions", "tickets", "day_counters"):
-        with op.batch_alter_table(table) as batch:
-            batch.alter_column("clinic_id", server_default=None, existing_type=sa.Integer(), existing_nullable=False)
 
 
 def downgrade() -> None:
