@@ -21,7 +21,7 @@ from kiosk.staff import accounts
 from tests.helpers.app import make_app
 from tests.helpers.chain import Chain, eventually, start_chain
 from tests.helpers.desk import PASSWORD
-from tests.helpers.http import WebClient
+from tests.helpers.http import FromAddress, WebClient
 from tests.helpers.storage import dispose
 
 pytestmark = pytest.mark.chain
@@ -172,3 +172,21 @@ def test_a_clip_rendered_through_one_server_is_served_by_the_other_without_rende
     assert len(set(answers)) == 1
     (new_clip,) = set(RENDERED.findall(chain.log.read_text())) - before
     assert renders(chain, new_clip) == 1
+
+
+def beat(base: str, kiosk: str) -> int:
+    """Send the heartbeat a kiosk page sends, from the kiosk's own address; return the status."""
+    opener = urllib.request.build_opener(FromAddress(kiosk))
+    request = urllib.request.Request(base + "/kiosk/heartbeat", method="POST", headers={"X-Kiosk-Heartbeat": "1"})
+    with opener.open(request, timeout=15) as response:
+        return int(response.status)
+
+
+def test_a_heartbeat_to_one_server_shows_the_kiosk_online_to_its_own_clinic_only(chain: Chain) -> None:
+    assert beat(chain.b.url, NORTH_KIOSK) == 204
+    assert beat(chain.a.url, SOUTH_KIOSK) == 204
+    north_panel = desk(chain, "Nia", chain.a.url).get("/staff/kiosks")[1]
+    assert 'data-kiosk="North hall"' in north_panel
+    assert 'data-online="true"' in north_panel
+    assert "South hall" not in north_panel
+    assert "North hall" not in desk(chain, "Sol", chain.b.url).get("/staff/kiosks")[1]
