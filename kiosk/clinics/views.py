@@ -10,6 +10,7 @@ from flask import Blueprint, current_app, make_response, render_template, reques
 from flask.typing import ResponseReturnValue
 
 from kiosk.clinics import heartbeat
+from kiosk.clinics.service import ClinicError
 from kiosk.core import db
 from kiosk.extensions import csrf
 from kiosk.staff.guard import desk_clinics, login_required
@@ -31,6 +32,9 @@ def beat() -> ResponseReturnValue:
         return make_response("", 400)
     try:
         heartbeat.beat(db.get_session(), kiosk_name())
+    except ClinicError as error:
+        log.warning("A kiosk heartbeat was refused: %s Check KIOSK_NAME and KIOSK_NAMES.", error)
+        return make_response("", 400)
     except sa.exc.SQLAlchemyError as error:
         db.report_unavailable(error)
         return make_response("", 503)

@@ -60,6 +60,11 @@ def test_the_kiosk_browser_beats_under_its_kiosk_name_never_its_address(app: Fla
         }
 
 
+def test_a_kiosk_name_that_cannot_be_stored_is_refused_plainly(app: Flask) -> None:
+    app.config["KIOSK_NAME"] = "x" * 81
+    assert app.test_client().post("/kiosk/heartbeat", headers=BEAT).status_code == 400
+
+
 def test_every_kiosk_page_carries_the_heartbeat(app: Flask) -> None:
     page = app.test_client().get("/en/").get_data(as_text=True)
     assert 'data-heartbeat-url="/kiosk/heartbeat" data-heartbeat-seconds="30"' in page
