@@ -139,6 +139,8 @@ def set_language(session: Session, staff_id: int, code: str | None) -> None:
     """Store the language an account's staff screens are shown in (None: follow the browser)."""
     session.execute(sa.update(Staff).where(Staff.id == staff_id).values(language=code))
     session.commit()
+
+
 def roles_by_clinic(staff: Staff) -> dict[str, list[str]]:
     """Return an account's permissions by clinic name."""
     found: dict[str, list[str]] = {}

@@ -119,6 +119,8 @@ def _back_here() -> str | None:
     if referrer.netloc == request.host and referrer.path.startswith("/staff/"):
         return referrer.path + (f"?{referrer.query}" if referrer.query else "")
     return None
+
+
 def desk_clinics() -> frozenset[int]:
     """Return the clinics whose requests and kiosks the signed-in account sees: where it is front desk."""
     staff = current_staff()
