@@ -13,6 +13,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Create and configure the kiosk app."""
     # Imported here, so a speech worker process that imports a kiosk module never loads the web app.
     from kiosk import cli, errors, i18n
+    from kiosk.clinics import views as clinic_views
     from kiosk.core import assets, db, paths, secret_key
     from kiosk.editor import (  # noqa: F401 - importing the view modules puts their routes on editor.bp
         blueprint as editor,
@@ -65,7 +66,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     say.init_app(app)
     editor_languages.init_app(app, previewed=editor.previewed)
     visitor_facing = (display.bp, outage.bp, visitor.bp, talk.bp, listen.bp, say_views.bp)
-    for blueprint in (cli.bp, assets.bp, *visitor_facing, login.bp, dashboard.bp, editor.bp):
+    for blueprint in (cli.bp, assets.bp, *visitor_facing, login.bp, dashboard.bp, clinic_views.bp, editor.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(recording_views.bp)
     return app

@@ -9,6 +9,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from kiosk.clinics.service import clinic_id_of_kiosk
 from kiosk.core.clock import local_day
 from kiosk.core.models import OPEN_STATUSES, Reason, Status, Ticket, TicketEvent, utcnow
 from kiosk.talk.tickets import CREATE_ATTEMPTS, next_number, open_for_visit, updated_rows
@@ -65,11 +66,13 @@ def call(session: Session, *, visit: str, kiosk: str, zone: tzinfo | None, now: 
             return Call(existing, Outcome.ALREADY)
         day = local_day(moment, zone)
         try:
+            clinic_id = clinic_id_of_kiosk(session, kiosk)
             ticket = Ticket(
                 day=day,
-                number=next_number(session, day),
+                number=next_number(session, clinic_id, day),
                 visit=visit,
                 kiosk=kiosk[:80],
+                clinic_id=clinic_id,
                 reason=Reason.URGENT,
                 status=Status.WAITING,
                 created_at=moment,

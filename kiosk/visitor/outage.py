@@ -42,6 +42,7 @@ SHELL_SCRIPTS = (
     "speech/keys.js",
     "speech/announce.js",
     "speech/outage.js",
+    "clinics/heartbeat.js",
 )
 # What the offline page loads: a subset of the shell, so it shows with no server at all.
 # In a visit with speech mode on, the offline page is said aloud from clips kept while the server answered.

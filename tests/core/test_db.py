@@ -60,7 +60,7 @@ def test_migrations_build_exactly_the_schema_the_models_describe(storage_apps: C
 def test_restarting_on_an_existing_database_keeps_its_data(storage_apps: Callable[..., Flask]) -> None:
     first = storage_apps()
     with first.extensions["kiosk_db"]["engine"].begin() as connection:
-        connection.exec_driver_sql("INSERT INTO day_counters (day, last) VALUES ('2026-01-01', 7)")
+        connection.exec_driver_sql("INSERT INTO day_counters (clinic_id, day, last) VALUES (1, '2026-01-01', 7)")
     second = storage_apps()
     with second.extensions["kiosk_db"]["engine"].connect() as connection:
         assert connection.exec_driver_sql("SELECT last FROM day_counters").scalar() == 7

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import http.client
 import re
+import ssl
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -11,22 +14,46 @@ from http.cookiejar import CookieJar
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
+class FromAddress(urllib.request.HTTPHandler):
+    """Plain HTTP from a chosen local address."""
+
+    def __init__(self, source: str) -> None:
+        super().__init__()
+        self.source = source
+
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        """Open the connection from the chosen address."""
+        connect = functools.partial(http.client.HTTPConnection, source_address=(self.source, 0))
+        return self.do_open(connect, req)
+
+
 class WebClient:
     """Gets pages and posts forms with the CSRF token of the page it read last, like a browser would."""
 
-    def __init__(self, base: str, timeout: float = 15) -> None:
+    def __init__(
+        self, base: str, timeout: float = 15, *, source: str | None = None, context: ssl.SSLContext | None = None
+    ) -> None:
         self.base = base
         self.timeout = timeout
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+        handlers: list[urllib.request.BaseHandler] = [urllib.request.HTTPCookieProcessor(CookieJar())]
+        if source is not None:
+            # A loopback address of its own (127.0.0.2...), as a kiosk screen on another machine has its own.
+            handlers.append(FromAddress(source))
+        if context is not None:
+            handlers.append(urllib.request.HTTPSHandler(context=context))
+        self.opener = urllib.request.build_opener(*handlers)
         self.token = ""
+        self.headers: dict[str, str] = {}
 
     def _open(self, request: urllib.request.Request) -> tuple[int, str]:
         """Send a request and return its status and body, whatever the status."""
         try:
             with self.opener.open(request, timeout=self.timeout) as response:
                 status, body = response.status, response.read().decode()
+                self.headers = dict(response.headers)
         except urllib.error.HTTPError as error:
             status, body = error.code, error.read().decode()
+            self.headers = dict(error.headers)
         found = TOKEN.search(body)
         self.token = found.group(1) if found else self.token
         return status, body
