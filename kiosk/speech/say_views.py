@@ -14,7 +14,7 @@ from kiosk.i18n import lazy_gettext as _l
 from kiosk.speech import say as phrases
 from kiosk.speech.mode_strings import mode_strings
 from kiosk.speech.service import MIMETYPE, NothingToSay, SpeechUnavailable, service
-from kiosk.speech.views import NO_VOICE, UNAVAILABLE
+from kiosk.speech.views import NO_VOICE, UNAVAILABLE, clip_response
 from kiosk.visitor.language_urls import language_prefixed
 
 bp = language_prefixed(Blueprint("say", __name__, url_prefix="/<lang>/say"), exact=True)
@@ -112,20 +112,7 @@ def clip(token: str) -> ResponseReturnValue:
         return _error(str(UNAVAILABLE), 503)
     except NothingToSay:
         abort(404)
-    stat = path.stat()
-    # Small clips, served from memory, as the page sentences are (kiosk.speech.views.audio).
-    response = send_file(
-        io.BytesIO(path.read_bytes()),
-        mimetype=MIMETYPE,
-        conditional=True,
-        etag=f"{token}-{stat.st_mtime_ns:x}",
-        last_modified=stat.st_mtime,
-        max_age=31536000,
-    )
-    # The address names the exact text, voice and engine, so what it serves never changes.
-    response.cache_control.public = True
-    response.cache_control.immutable = True
-    return response
+    return clip_response(path, token)
 
 
 @bp.get("/rec-<recording_id>.mp3")
