@@ -10,7 +10,6 @@ import pytest
 from flask import Flask
 
 from kiosk import config
-from kiosk.core.files import atomic_write
 from kiosk.core.paths import REPO_ROOT
 from kiosk.i18n import catalogs, gettext, request_translations, rules
 from kiosk.speech import say, sources
@@ -131,11 +130,10 @@ def test_an_edited_translation_is_spoken_at_once_and_the_old_words_no_longer(tmp
 
 def test_the_invitation_cycles_through_the_languages_that_have_it_translated(tmp_path: Path) -> None:
     translations = copy_translations(tmp_path / "translations")
-    path = catalogs.po_path(translations, "es")
-    catalog = catalogs.read_catalog(path, "es")
-    catalog.add(str(say.INVITATION.message_id), "Toque la pantalla y mantenga el dedo para oírla.")
-    atomic_write(path, catalogs.po_bytes(catalog))
-    atomic_write(path.with_suffix(".mo"), catalogs.mo_bytes(catalog))
+    invitation = str(say.INVITATION.message_id)
+    for lang in ("ar", "fil", "fr", "pt_BR", "ru", "vi", "zh_Hans"):
+        set_translation(translations, lang, invitation, "")  # not translated (yet)
+    set_translation(translations, "es", invitation, "Toque la pantalla y mantenga el dedo para oírla.")
     app = make_app(tmp_path / "data", TRANSLATIONS_DIR=str(translations))
     with app.test_request_context("/en/"):
         invitations = say.invitations()
