@@ -67,11 +67,13 @@ class Visit:
         utterance = self.ear.last(mark)
         said = self.ear.said(utterance)
         assert squash(name) in said, (name, said)
-        word = role_word(self.app, self.code, role)
+        # Role and state words are in the screen's language (English until the visitor picks theirs).
+        screen = language_of(self.app, self.page.evaluate("document.documentElement.lang")).code
+        word = role_word(self.app, screen, role)
         if word:
             assert squash(word) in said, (role, said)
         if selected:
-            assert squash(self.t("selected")) in said, said
+            assert squash(translate(self.app, screen, "selected")) in said, said
         if lang:
             # The name is read by its own language's voice (its clip's address is under that language), or
             # by the screen's when that language has none (Filipino's name).
