@@ -234,8 +234,10 @@ def watchdog(deploy: Path, work: Path) -> dict[str, Any]:
         str(work / "profile"),
         "--check-seconds",
         "0.5",
+        # Long enough for a busy 2-core CI machine's browser process to answer a browser-level command (a
+        # slower answer is taken for a stuck browser and restarts it); the hung page still never answers.
         "--answer-timeout",
-        "1",
+        "3",
         "--wait-for-server",
         "10",
         "--",
@@ -247,7 +249,7 @@ def watchdog(deploy: Path, work: Path) -> dict[str, Any]:
         launcher = subprocess.Popen(command, env=env, stderr=log_file)
     report: dict[str, Any] = {}
     try:
-        report["third_load"] = wait_for(lambda: len(loads) >= 3, 40)
+        report["third_load"] = wait_for(lambda: len(loads) >= 3, 60)
         report["alive_after_recovery"] = wait_for(
             lambda: sum(path.startswith("/alive") for path in kiosk.paths()) >= 3, 10
         )
