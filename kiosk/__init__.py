@@ -13,10 +13,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Create and configure the kiosk app."""
     # Imported here, so a speech worker process that imports a kiosk module never loads the web app.
     from kiosk import cli, errors, i18n
-    from kiosk.core import assets, db, paths, secret_key
+    from kiosk.core import assets, db, headers, inputs, paths, private, proxy, secret_key
     from kiosk.editor import blueprint as editor, file_views, languages as editor_languages, views  # noqa: F401 - importing them puts their routes on editor.bp
     from kiosk.extensions import csrf, htmx
     from kiosk.i18n import sync as catalog_sync
+    from kiosk.kiosks import views as kiosks
     from kiosk.speech import service as speech, views as listen
     from kiosk.staff import dashboard, login
     from kiosk.talk import views as talk
@@ -43,7 +44,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("TRANSLATIONS_DIR", str(paths.TRANSLATIONS))
     app.config.setdefault("NODE_MODULES", str(paths.NODE_MODULES))
 
+    private.init_app(app)
     secret_key.init_app(app)
+    proxy.init_app(app)
+    headers.init_app(app)
+    inputs.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
     catalog_sync.init_app(app)
@@ -52,6 +57,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     speech.init_app(app)
     editor_languages.init_app(app, previewed=editor.previewed)
-    for blueprint in (cli.bp, assets.bp, display.bp, visitor.bp, talk.bp, login.bp, dashboard.bp, editor.bp, listen.bp):
+    blueprints = (
+        cli.bp,
+        assets.bp,
+        display.bp,
+        kiosks.bp,
+        visitor.bp,
+        talk.bp,
+        login.bp,
+        dashboard.bp,
+        editor.bp,
+        listen.bp,
+    )
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     return app

@@ -9,6 +9,7 @@ from flask.globals import app_ctx
 
 from kiosk.core.db import db_group
 from kiosk.i18n.cli import translate
+from kiosk.kiosks.cli import kiosks_group
 from kiosk.speech.cli import speech_cli
 from kiosk.staff.cli import staff_group
 from kiosk.talk import retention
@@ -16,7 +17,7 @@ from kiosk.talk.cli import tickets_group
 
 # cli_group=None puts these commands at the top level: `kiosk serve`, `kiosk staff add`.
 bp = Blueprint("cli", __name__, cli_group=None)
-for group in (db_group, translate, speech_cli, staff_group, tickets_group):
+for group in (db_group, translate, speech_cli, staff_group, tickets_group, kiosks_group):
     bp.cli.add_command(group)
 
 
@@ -31,4 +32,5 @@ def serve_command(host: str, port: int, threads: int) -> None:
     click.echo(f"Sciatica Kiosk on http://{host}:{port}  (data: {app.instance_path})")
     # First names are erased on a timer while the server runs (see FIRST_NAME_RETENTION_SECONDS).
     retention.start_schedule(app)
-    waitress.serve(app, host=host, port=port, threads=threads, ident="kiosk")
+    # The app decides which proxies to believe (TRUSTED_PROXIES), so waitress passes X-Forwarded-* through.
+    waitress.serve(app, host=host, port=port, threads=threads, ident="kiosk", clear_untrusted_proxy_headers=False)

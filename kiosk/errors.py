@@ -33,8 +33,13 @@ def handle_http_error(error: HTTPException) -> Response:
     if g.get("language") is None:
         g.language = _language_from_path() or i18n.visit_language()
     code = error.code or 500
+    message = getattr(error, "message", None)
+    if message is not None and request.blueprint in STAFF_BLUEPRINTS:
+        return make_response(render_template("staff/error.html", message=message, staff=current_staff()), code)
     template = TEMPLATES.get(code, "errors/4xx.html" if code < 500 else "errors/500.html")
-    response = render_screen(template, status=code, screen="error", title=TITLES.get(code, TITLES[400]), back_url="/")
+    response = render_screen(
+        template, status=code, screen="error", title=TITLES.get(code, TITLES[400]), back_url="/", message=message
+    )
     if isinstance(error, MethodNotAllowed) and error.valid_methods:
         response.headers["Allow"] = ", ".join(error.valid_methods)
     return response

@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from kiosk.core import db
-from kiosk.core.models import Permission, utcnow
+from kiosk.core.models import Permission
 from kiosk.staff import accounts
 
 ROLE = click.Choice(sorted(str(permission) for permission in Permission))
@@ -93,8 +93,6 @@ def remove_command(name: str) -> None:
 @with_appcontext
 def list_command() -> None:
     """List the accounts and their permissions."""
-    now = utcnow()
     with db.session_scope(current_app) as session:
         for staff in accounts.all_accounts(session):
-            locked = " (locked)" if staff.locked_until and staff.locked_until > now else ""
-            click.echo(f"{staff.name}\t{', '.join(sorted(staff.permissions))}{locked}")
+            click.echo(f"{staff.name}\t{', '.join(sorted(staff.permissions))}")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import timedelta
 from typing import Any
 
 from flask import (
@@ -23,7 +22,7 @@ from flask.typing import ResponseReturnValue
 from kiosk.core import db
 from kiosk.core.urls import safe_next
 from kiosk.i18n import gettext as _
-from kiosk.staff import accounts
+from kiosk.staff import accounts, devices
 from kiosk.staff.guard import SESSION_KEY, current_staff, login_required
 
 log = logging.getLogger(__name__)
@@ -45,15 +44,23 @@ def login() -> ResponseReturnValue:
         return make_response(render_template("staff/login.html", next=target, name=""))
     name = request.form.get("name", "")
     config = current_app.config
+    secret = str(config["SECRET_KEY"])
+    device_cookie = request.cookies.get(devices.COOKIE)
     result = accounts.authenticate(
         db.get_session(),
         name,
         request.form.get("password", ""),
-        max_failures=int(config["LOGIN_MAX_FAILURES"]),
-        lockout=timedelta(seconds=float(config["LOGIN_LOCKOUT_SECONDS"])),
+        address=request.remote_addr or "",
+        policy=accounts.LoginPolicy(
+            window=int(config["LOGIN_WINDOW_SECONDS"]),
+            per_address=int(config["LOGIN_FAILURES_PER_ADDRESS"]),
+            per_account=int(config["LOGIN_FAILURES_PER_ACCOUNT"]),
+        ),
+        device=devices.device_for(secret, device_cookie, accounts.normalise_name(name[:256])),
     )
     if result.staff is None:
         log.warning("Failed staff login for %r from %s", name[:64], request.remote_addr)
+        # The same page for a known and an unknown name; the wait never depends on whether the name exists.
         if result.locked_for is not None:
             seconds = max(1, int(result.locked_for.total_seconds() + 0.999))
             error = _("Too many wrong passwords. Try again in %(seconds)d seconds.", seconds=seconds)
@@ -71,7 +78,17 @@ def login() -> ResponseReturnValue:
     if not request.values.get("next") and not staff.can("front_desk"):
         # A translator without front-desk work starts where their work is.
         target = url_for("editor.overview")
-    return redirect(target)
+    done = redirect(target)
+    done.set_cookie(
+        devices.COOKIE,
+        devices.remember(secret, device_cookie, staff.name),
+        max_age=devices.MAX_AGE_SECONDS,
+        path="/staff/",
+        secure=request.is_secure,
+        httponly=True,
+        samesite="Strict",
+    )
+    return done
 
 
 @bp.post("/logout")

@@ -42,6 +42,10 @@ class TicketError(ValueError):
     """A request that cannot be made as asked; the message is for the person who asked."""
 
 
+class TicketLimitReached(Exception):
+    """The kiosk has sent as many requests as its limit allows for now; nothing was stored."""
+
+
 class TicketNotFound(LookupError):
     """No request has this id."""
 
@@ -91,6 +95,12 @@ def _next_number(session: Session, day: date) -> int:
     return int(session.scalar(sa.select(DayCounter.last).where(DayCounter.day == day)) or 0)
 
 
+def _recent(session: Session, kiosk: str, since: datetime) -> int:
+    """Return how many requests a kiosk has made since a moment."""
+    recent = sa.select(sa.func.count()).where(Ticket.kiosk == kiosk, Ticket.created_at >= since)
+    return int(session.scalar(recent) or 0)
+
+
 def create(
     session: Session,
     *,
@@ -100,9 +110,15 @@ def create(
     when: str | None,
     first_name: str | None,
     zone: tzinfo | None,
+    language: str | None = None,
+    limit: tuple[int, timedelta] | None = None,
     now: datetime | None = None,
 ) -> Ticket:
-    """Commit a new request for this visit, or return the visit's open one; the number exists once this returns."""
+    """Commit a new request for this visit, or return the visit's open one; the number exists once this returns.
+
+    limit, (count, span), refuses a new request with TicketLimitReached when this kiosk made count
+    requests in the last span.
+    """
     try:
         reason = Reason(reason)
     except ValueError:
@@ -120,11 +136,17 @@ def create(
         moment = now or utcnow()
         day = local_day(moment, zone)
         try:
+            number = _next_number(session, day)
+            # Counted after the counter's lock is taken, so simultaneous requests are counted one at a time.
+            if limit is not None and _recent(session, kiosk[:80], moment - limit[1]) >= limit[0]:
+                session.rollback()
+                raise TicketLimitReached(kiosk)
             ticket = Ticket(
                 day=day,
-                number=_next_number(session, day),
+                number=number,
                 visit=visit,
                 kiosk=kiosk[:80],
+                language=language[:16] if language else None,
                 reason=reason,
                 wanted_when=wanted,
                 first_name=name,

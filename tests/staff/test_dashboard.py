@@ -87,11 +87,13 @@ def test_requests_from_several_kiosks_show_their_kiosk_names(storage_apps: Calla
 
 def test_screens_sharing_one_server_are_named_by_their_address(tmp_path: Path) -> None:
     app = make_app(tmp_path / "data", WTF_CSRF_ENABLED=False, KIOSK_NAMES={"10.0.0.21": "Upstairs"})
-    for address in ("10.0.0.21", "10.0.0.22"):
+    statuses = []
+    for address in ("10.0.0.21", "127.0.0.1", "10.0.0.22"):
         screen = app.test_client()
         screen.environ_base["REMOTE_ADDR"] = address
         screen.get("/en/talk-to-staff")
-        screen.post("/en/talk-to-staff", data={"reason": "book"})
+        statuses.append(screen.post("/en/talk-to-staff", data={"reason": "book"}).status_code)
+    assert statuses == [303, 303, 403]  # an address no one configured is not a kiosk
     with db.session_scope(app) as session:
         assert session.scalars(sa.select(Ticket.kiosk).order_by(Ticket.id)).all() == ["Upstairs", "Waiting room"]
 
