@@ -106,3 +106,13 @@ def choose_text_size(page: Any, base_url: str, size: str) -> None:
     page.goto(base_url + "/en/")
     page.click(f"button[data-text-size={size}]")
     page.wait_for_selector(f"html[data-text-size={size}]")
+
+
+# Collects every Content-Security-Policy violation the page reports.
+CSP_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', (event) => {
+  window.__cspViolations.push(
+    event.violatedDirective + ' ' + event.blockedURI + ' ' + event.sourceFile + ':' + event.lineNumber);
+});
+"""
