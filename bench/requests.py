@@ -244,14 +244,14 @@ def tap_to_dashboard(url: str, taps: int) -> None:
     delays = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
-        desk = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
+        desk = browser.new_context(viewport={"width": 1600, "height": 1000}, bypass_csp=True).new_page()
         desk.add_init_script(APPEARANCES)
         desk.goto(f"{url}/staff/login")
         desk.fill("#login-name", "Desk")
         desk.fill("#login-password", PASSWORD)
         desk.click("button[type=submit]")
         desk.locator("#staff-requests").wait_for()
-        kiosk_context = browser.new_context(viewport={"width": 1080, "height": 1920}, has_touch=True)
+        kiosk_context = browser.new_context(viewport={"width": 1080, "height": 1920}, has_touch=True, bypass_csp=True)
         kiosk = kiosk_context.new_page()
         for _ in range(taps):
             kiosk_context.clear_cookies()  # a new visit, as after the idle reset

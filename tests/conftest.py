@@ -72,6 +72,9 @@ def new_page(browser: Any) -> Iterator[Callable[..., Any]]:
     contexts = []
 
     def open_page(viewport: ViewportSize = PORTRAIT, **options: Any) -> Any:
+        # Playwright's string predicates and axe's injected script need eval and inline script, which the
+        # app's CSP forbids; tests/core/test_headers_browser.py checks the pages with the CSP in force.
+        options.setdefault("bypass_csp", True)
         context = browser.new_context(viewport=viewport, has_touch=True, **options)
         contexts.append(context)
         return context.new_page()

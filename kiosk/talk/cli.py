@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 from kiosk.core import db
 from kiosk.core.clock import local_day, zone_of
 from kiosk.core.models import utcnow
+from kiosk.staff.languages import language_label
 from kiosk.talk import retention, tickets
 
 
@@ -34,4 +35,8 @@ def export_command(day: datetime | None) -> None:
     zone = zone_of(current_app.config["TIMEZONE"])
     wanted = day.date() if day is not None else local_day(utcnow(), zone)
     with db.session_scope(current_app) as session:
-        click.echo(tickets.to_csv(tickets.tickets_of_day(session, wanted), zone), nl=False)
+        rows = tickets.tickets_of_day(session, wanted)
+        # The command line has no staff language: languages are named in their own script and in English.
+        labels = {row.language: language_label(row.language, "en") for row in rows}
+        names = {code: label.text for code, label in labels.items() if label}
+        click.echo(tickets.to_csv(rows, zone, languages=names), nl=False)

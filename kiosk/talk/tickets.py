@@ -272,6 +272,8 @@ CSV_HEADER: Sequence[str] = (
     "number",
     "day",
     "kiosk",
+    "language",
+    "language_name",
     "reason",
     "when",
     "first_name",
@@ -285,8 +287,13 @@ CSV_HEADER: Sequence[str] = (
 )
 
 
-def to_csv(tickets: Iterable[Ticket], zone: tzinfo | None, now: datetime | None = None) -> str:
-    """Return the requests as CSV, one row each, times in the clinic's zone."""
+def to_csv(
+    tickets: Iterable[Ticket],
+    zone: tzinfo | None,
+    now: datetime | None = None,
+    languages: dict[str | None, str] | None = None,
+) -> str:
+    """Return the requests as CSV, one row each, times in the clinic's zone; languages names each language code."""
     moment = now or utcnow()
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -298,6 +305,8 @@ def to_csv(tickets: Iterable[Ticket], zone: tzinfo | None, now: datetime | None 
                 ticket.number,
                 ticket.day.isoformat(),
                 ticket.kiosk,
+                (ticket.language or "").replace("_", "-"),
+                (languages or {}).get(ticket.language, ""),
                 ticket.reason,
                 ticket.wanted_when or "",
                 ticket.first_name,

@@ -23,7 +23,7 @@ def violations(page: Any) -> list[str]:
 
 def test_no_page_breaks_the_content_security_policy(new_page: Any, live_server: LiveServer) -> None:
     add_account(live_server.app, "Csp", "front_desk", "translator")
-    page = new_page(LANDSCAPE)
+    page = new_page(LANDSCAPE, bypass_csp=False)
     page.add_init_script(CSP_VIOLATIONS)
     found = {}
     for path in VISITOR_PAGES:

@@ -167,7 +167,9 @@ def test_acting_on_a_finished_request_is_a_clear_conflict_and_changes_nothing(
     desk.post(f"/staff/requests/{ticket.id}/done")
     response = desk.post(f"/staff/requests/{ticket.id}/{action}", headers=hx())
     assert response.status_code == 409
-    assert "Number 1 was not changed: it is already Done by Ana." in response.get_data(as_text=True)
+    assert "Number 1 was not changed, because someone else updated it first. Now: Done by Ana." in response.get_data(
+        as_text=True
+    )
     assert status_of(app, ticket.id) == "done"
 
 
