@@ -27,7 +27,10 @@
 
   button.addEventListener("click", () => {
     if (state() === "ask") ask();
+    else show();
   });
+  // Permission may change in the browser's settings while the page is open.
+  document.addEventListener("visibilitychange", show);
   document.addEventListener("click", () => {
     if (state() === "ask" && !localStorage.getItem(ASKED)) ask();
   }, { capture: true });

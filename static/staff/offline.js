@@ -42,7 +42,9 @@
     if (event.detail.successful) goOnline();
   });
   // A swap while offline (a late answer) must not bring back live buttons.
-  document.addEventListener("htmx:afterSwap", () => {
-    if (offline) disable();
-  });
+  for (const type of ["htmx:afterSwap", "htmx:afterSettle"]) {
+    document.addEventListener(type, () => {
+      if (offline) disable();
+    });
+  }
 })();

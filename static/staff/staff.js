@@ -81,6 +81,10 @@
     if (notice) setTimeout(() => notice.remove(), NOTICE_MS);
   });
 
+  // htmx "settles" an element whose id was already on the page by giving it back its new attributes a
+  // moment after the swap, which would drop the highlight again: mark once more when it has settled.
+  document.addEventListener("htmx:afterSettle", highlight);
+
   highlight();
   saveSeen();
   window.staffDesk = { strings, format, card, cards };

@@ -17,10 +17,11 @@
 
   /** Show pending requests as pending: dimmed, their buttons off until Undo or the send. */
   function apply() {
+    const offline = document.body.classList.contains("staff--offline");
     for (const item of desk.cards()) {
       const waiting = pending.has(item.dataset.ticketId);
       item.classList.toggle("staff-request--pending", waiting);
-      if (waiting) for (const button of item.querySelectorAll("button")) button.disabled = true;
+      for (const button of item.querySelectorAll("button")) button.disabled = waiting || offline;
     }
     document.dispatchEvent(new CustomEvent("staff:pending"));
   }
@@ -98,6 +99,7 @@
   }, true);
 
   document.addEventListener("htmx:afterSwap", apply);
+  document.addEventListener("htmx:afterSettle", apply); // settling gives the buttons back their old state
   document.addEventListener("staff:online", apply);
   document.addEventListener("htmx:afterRequest", (event) => {
     const url = event.detail.pathInfo && event.detail.pathInfo.requestPath;
