@@ -303,6 +303,9 @@ def kiosk_loop(
             client.call("GET", "/en/talk-to-staff/ticket/cancel")
             client.call("POST", "/en/talk-to-staff/ticket/cancel", {})
         client.call("POST", "/reset", {})
+        # The next visitor walks up a little later; a kiosk never sends more than its limit
+        # (REQUEST_LIMIT_PER_KIOSK a minute), which a loop without this pause would exceed.
+        time.sleep(min(random.uniform(10, 20), max(0.0, stop - time.monotonic())))
 
 
 def dashboard_loop(

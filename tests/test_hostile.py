@@ -60,12 +60,14 @@ class Findings:
         response.close()  # type: ignore[attr-defined]  # a file response holds its file open until closed
 
 
-def path_for(rule: Rule, hostile_argument: str | None = None, payload: str = "") -> str:
+def path_for(rule: Rule, hostile_argument: str | None = None, payload: str = "", lang: str = "en") -> str:
     """Build a URL for rule, with one argument set to payload (percent-encoded, as a browser sends it)."""
 
     def value(match: re.Match[str]) -> str:
         name = match.group(1)
-        return quote(payload, safe="") if name == hostile_argument else VALID.get(name, "x")
+        if name == hostile_argument:
+            return quote(payload, safe="")
+        return lang if name == "lang" else VALID.get(name, "x")
 
     # Absolute, so a path that starts with "//" stays a path and is not read as a host name.
     return "http://localhost" + ARGUMENT.sub(value, rule.rule)
@@ -105,11 +107,14 @@ def test_no_route_gives_a_server_error_unescaped_markup_or_an_off_site_redirect(
         if rule.endpoint in {"auth.logout"}:
             client = visitor  # signing the staff client out would end the rest of the run early
         # Path segments, one argument at a time.
-        for argument in ARGUMENT.findall(rule.rule):
-            for payload in hostile.PAYLOADS:
-                url = path_for(rule, argument, payload)
-                findings.inputs.add((rule.endpoint, f"path:{argument}", payload))
-                findings.check(f"{method} {url!r}", client.open(url, method=method))
+        arguments = ARGUMENT.findall(rule.rule)
+        for argument in arguments:
+            # Under a wrong language prefix too, which redirects to the right one with the rest of the path.
+            for lang in ("en", "xx") if "lang" in arguments and argument != "lang" else ("en",):
+                for payload in hostile.PAYLOADS:
+                    url = path_for(rule, argument, payload, lang)
+                    findings.inputs.add((rule.endpoint, f"path:{argument}:{lang}", payload))
+                    findings.check(f"{method} {url!r}", client.open(url, method=method))
         # Every field the app reads, in the query and (for POST) the form. A route slower than SLOW_SECONDS
         # (a page listing every locale, a login that hashes) gets every third payload, to keep this fast.
         payloads = hostile.PAYLOADS

@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+import urllib.error
+import urllib.request
+from http.cookiejar import CookieJar
 from pathlib import Path
 
 from flask import Flask, request
 
 from tests.helpers.app import make_app
+from tests.helpers.desk import csrf_token
+from tests.helpers.servers import ServeProcess
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Report a redirect instead of following it."""
+
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        """Follow nothing."""
+        return
+
 
 FORWARDED = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https", "X-Forwarded-Host": "desk.clinic.lan"}
 
@@ -52,3 +66,30 @@ def test_cookies_are_secure_whenever_the_request_came_over_https(tmp_path: Path)
     assert "Secure" in proxied.headers["Set-Cookie"]
     direct = app.test_client().get("/en/topics", base_url="https://localhost")
     assert "Secure" in direct.headers["Set-Cookie"]
+
+
+def test_kiosk_serve_hands_the_forwarded_headers_to_the_app_which_believes_only_its_proxies(tmp_path: Path) -> None:
+    names = '{"203.0.113.9": "Far hall"}'
+    forwarded = {"X-Forwarded-For": "203.0.113.9"}
+    for trusted, expected in (('["127.0.0.1"]', 303), ("[]", 403)):
+        data = tmp_path / f"data-{expected}"
+        server = ServeProcess(data, env={"KIOSK_TRUSTED_PROXIES": trusted, "KIOSK_KIOSK_NAMES": names})
+        try:
+            jar = CookieJar()
+            opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect())
+            page = urllib.request.Request(f"{server.url}/en/talk-to-staff/name?reason=book", headers=forwarded)
+            with opener.open(page) as answer:
+                token = csrf_token(answer.read().decode())
+            send = urllib.request.Request(
+                f"{server.url}/en/talk-to-staff",
+                data=f"reason=book&csrf_token={token}".encode(),
+                headers=forwarded,
+            )
+            try:
+                status = opener.open(send).status
+            except urllib.error.HTTPError as answer:
+                status = answer.code
+                answer.close()
+        finally:
+            server.stop()
+        assert status == expected, trusted
