@@ -69,7 +69,7 @@ def _sorry(message: str, status: int) -> Response:
 def _refused() -> Response:
     """Tell a visitor calmly that this screen cannot call staff (the log says why)."""
     message = _("This screen cannot call staff. Please go to the front desk, where staff will be glad to help.")
-    return _screen("talk/_sorry.html", status=403, message=message, back_url=url_for("visitor.menu"))
+    return _screen("talk/_refused.html", status=403, message=message, back_url=url_for("visitor.menu"))
 
 
 @bp.get("")
