@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import http.client
+import io
 import os
 import re
 import subprocess
@@ -106,9 +108,9 @@ def test_every_acknowledged_request_survives_sigkill_and_restart(server: ServePr
     finally:
         restarted.stop()
     assert page.count("Ana is on the way") == len(acknowledged)
-    rows = [line.split(",") for line in history.strip().splitlines()[1:]]
-    assert sorted(int(row[0]) for row in rows) == sorted(numbers)
-    assert sorted(row[6] for row in rows) == ["acknowledged"] * 10 + ["waiting"] * 2
+    rows = list(csv.DictReader(io.StringIO(history)))
+    assert sorted(int(row["number"]) for row in rows) == sorted(numbers)
+    assert sorted(row["status"] for row in rows) == ["acknowledged"] * 10 + ["waiting"] * 2
 
 
 def test_acknowledgements_confirmed_while_others_are_in_flight_survive_sigkill(
@@ -153,6 +155,6 @@ def test_acknowledgements_confirmed_while_others_are_in_flight_survive_sigkill(
         history = desk.get("/staff/history.csv")
     finally:
         restarted.stop()
-    stored = {int(row.split(",")[0]): row.split(",")[6] for row in history.strip().splitlines()[1:]}
+    stored = {int(row["number"]): row["status"] for row in csv.DictReader(io.StringIO(history))}
     assert len(stored) == 30
     assert {number for number, status in stored.items() if status == "acknowledged"} >= set(confirmed)
