@@ -7,9 +7,10 @@ KIOSK := $(VENV)/bin/kiosk
 HOST ?= 127.0.0.1
 PORT ?= 8080
 # chromium and the fonts show and test the kiosk; espeak-ng, sox and lame read pages aloud;
-# gettext gives msgfmt for checking catalogs; postgresql runs the storage tests a second time.
+# gettext gives msgfmt for checking catalogs; postgresql runs the storage tests a second time;
+# the rest is what deploy/ installs on a kiosk PC, which its tests check (shellcheck, nginx, cage...).
 APT_PACKAGES := chromium fonts-noto-core fonts-noto-cjk espeak-ng sox libsox-fmt-mp3 lame gettext \
-	python3-venv postgresql
+	python3-venv postgresql shellcheck nginx openssl rsync cage xwayland python3-wheel iproute2 procps
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
 .PHONY: run test lint lock setup system-packages translations clean

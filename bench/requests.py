@@ -5,7 +5,8 @@ Run by hand:  .venv/bin/python bench/requests.py [--taps 60] [--seconds 120] [--
 
 1. Tap to dashboard: a visitor taps "Send my request" in Chromium; a front-desk dashboard, logged in in
    the same browser, shows the request. p50 and p95 over --taps requests, direct and through the proxy.
-   Goal: p95 <= 1 s.
+   Goal: p95 <= 1 s. Then the same for "Get help now" on the welcome screen, measured apart: tap to the
+   request shown urgent on the dashboard, and tap to its siren (the staff:chime event). Goal: p95 <= 1 s.
 2. Load: 20 kiosks (each with its own kiosk key) and 5 dashboards poll for --seconds, as the pages do
    (kiosk every KIOSK_POLL_SECONDS, dashboard every STAFF_POLL_SECONDS), while kiosks send and cancel
    requests and dashboards act on them: directly (the baseline) and through nginx with TLS. p99 latency
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import os
 import random
 import re
@@ -33,6 +35,7 @@ import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 from kiosk import config, create_app
 from kiosk.core import db
@@ -93,6 +96,14 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
+def _setting(value: str) -> Any:
+    """Return a KIOSK_* value as Flask's from_prefixed_env reads it: JSON when it parses, else the text."""
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
 def free_port() -> int:
     """Ask the OS for a free loopback port."""
     with socket.socket() as probe:
@@ -100,9 +111,11 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def kiosk_keys(data_dir: Path) -> list[str]:
+def kiosk_keys(data_dir: Path, settings: dict[str, str]) -> list[str]:
     """Add KIOSKS kiosk screens, as `kiosk kiosks add` does, and return their keys."""
-    app = create_app({"DATA_DIR": str(data_dir)})
+    # The server's KIOSK_* settings (its database, say) apply here too, read as Flask reads them.
+    overrides = {name.removeprefix("KIOSK_"): _setting(value) for name, value in settings.items()}
+    app = create_app({"DATA_DIR": str(data_dir), **overrides})
     with db.session_scope(app) as session:
         keys = [identity.add(session, f"Kiosk {number:02d}")[1] for number in range(1, KIOSKS + 1)]
     app.extensions["kiosk_db"]["engine"].dispose()
@@ -110,12 +123,18 @@ def kiosk_keys(data_dir: Path) -> list[str]:
 
 
 class Server:
-    """`kiosk serve` in a child process on a fresh data directory with one staff account and the kiosks."""
+    """`kiosk serve` in a child process on a fresh data directory with one staff account and the kiosks;
+    settings: KIOSK_* variables."""
 
-    def __init__(self, data_dir: Path) -> None:
-        self.keys = kiosk_keys(data_dir)
+    def __init__(self, data_dir: Path, settings: dict[str, str] | None = None) -> None:
+        self.keys = kiosk_keys(data_dir, settings or {})
         # nginx on this machine is the one proxy to believe.
-        env = {**os.environ, "KIOSK_DATA_DIR": str(data_dir), "KIOSK_TRUSTED_PROXIES": '["127.0.0.1"]'}
+        env = {
+            **os.environ,
+            "KIOSK_DATA_DIR": str(data_dir),
+            "KIOSK_TRUSTED_PROXIES": '["127.0.0.1"]',
+            **(settings or {}),
+        }
         subprocess.run(
             [str(KIOSK), "staff", "add", "Desk"],
             input=f"{PASSWORD}\n",
@@ -366,23 +385,40 @@ def load(url: str, keys: list[str], seconds: float, label: str, context: ssl.SSL
 
 APPEARANCES = """
 window.__seen = {};
+window.__urgent = {};
+window.__sirens = [];
 new MutationObserver(() => {
+  const now = performance.timeOrigin + performance.now();
   for (const item of document.querySelectorAll('[data-ticket-id]')) {
-    window.__seen[item.dataset.ticketId] ??= performance.timeOrigin + performance.now();
+    window.__seen[item.dataset.ticketId] ??= now;
+    if (item.dataset.urgent === 'true') window.__urgent[item.dataset.ticketId] ??= now;
   }
 }).observe(document, {subtree: true, childList: true});
+document.addEventListener('staff:chime', (event) => {
+  if (event.detail.kind === 'urgent') window.__sirens.push(performance.timeOrigin + performance.now());
+});
 """
+MARK_TAP = """(selector) => { document.querySelector(selector).addEventListener('pointerdown',
+  () => { window.__tapped = performance.timeOrigin + performance.now(); }, {once: true}); }"""
+
+
+def newest_open(client: Client) -> int:
+    """Return the id of the newest open request, as the dashboard's panel lists it."""
+    panel = client.call("GET", "/staff/requests")[1]
+    return max(int(found) for found in re.findall(r'data-ticket-id="(\d+)"', panel))
 
 
 def tap_to_dashboard(url: str, keys: list[str], taps: int, label: str, context: ssl.SSLContext | None = None) -> None:
-    """Measure visitor tap to request visible on a logged-in dashboard in Chromium."""
+    """Measure visitor tap to request visible on a logged-in dashboard in Chromium: booking, then Get help now."""
     from playwright.sync_api import sync_playwright
 
     closer = Client(url, [], [], context)
     closer.call("GET", "/staff/login")
     closer.call("POST", "/staff/login", {"name": "Desk", "password": PASSWORD})
     closer.call("GET", "/staff/")
-    delays = []
+    delays: list[float] = []
+    urgent: list[float] = []
+    sirens: list[float] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
         # The certificate is self-signed; the CSP would refuse Playwright's string predicates.
@@ -405,22 +441,46 @@ def tap_to_dashboard(url: str, keys: list[str], taps: int, label: str, context: 
             kiosk.goto(f"{url}/kiosk/start?key={keys[tap % len(keys)]}")
             kiosk.goto(f"{url}/en/talk-to-staff/name?reason=question")
             time.sleep(random.uniform(0, 1))  # land anywhere in the dashboard's poll cycle
-            kiosk.evaluate("""() => { document.querySelector('[data-talk-send]').addEventListener('pointerdown',
-              () => { window.__tapped = performance.timeOrigin + performance.now(); }, {once: true}); }""")
+            kiosk.evaluate(MARK_TAP, "[data-talk-send]")
             kiosk.tap("[data-talk-send]")
             kiosk.locator("[data-ticket-number]").wait_for()
             tapped = kiosk.evaluate("window.__tapped")
-            panel = closer.call("GET", "/staff/requests")[1]
-            newest = max(int(found) for found in re.findall(r'data-ticket-id="(\d+)"', panel))
+            newest = newest_open(closer)
             desk.wait_for_function("id => window.__seen[id] !== undefined", arg=str(newest), timeout=10000)
             delays.append(desk.evaluate("id => window.__seen[id]", str(newest)) - tapped)
+            closer.call("GET", "/staff/")
+            closer.call("POST", f"/staff/requests/{newest}/done", {})
+        for tap in range(taps):
+            kiosk_context.clear_cookies()
+            kiosk.goto(f"{url}/kiosk/start?key={keys[tap % len(keys)]}")
+            kiosk.goto(f"{url}/en/")
+            time.sleep(random.uniform(0, 1))
+            button = ".kiosk-footer [data-get-help] button"
+            kiosk.evaluate(MARK_TAP, button)
+            heard = desk.evaluate("window.__sirens.length")
+            kiosk.tap(button)
+            kiosk.locator("#talk-status[data-state=waiting]").wait_for()
+            tapped = kiosk.evaluate("window.__tapped")
+            newest = newest_open(closer)
+            desk.wait_for_function("id => window.__urgent[id] !== undefined", arg=str(newest), timeout=10000)
+            desk.wait_for_function("n => window.__sirens.length > n", arg=heard, timeout=10000)
+            urgent.append(desk.evaluate("id => window.__urgent[id]", str(newest)) - tapped)
+            sirens.append(desk.evaluate("n => window.__sirens[n]", heard) - tapped)
             closer.call("GET", "/staff/")
             closer.call("POST", f"/staff/requests/{newest}/done", {})
         browser.close()
     print(
         f"tap to dashboard, {label}: {taps} requests, Chromium, dashboard polling every {config.STAFF_POLL_SECONDS} s"
     )
-    print(f"  ms: p50 {statistics.median(delays):.0f}  p95 {percentile(delays, 0.95):.0f}  max {max(delays):.0f}")
+    print(f"  ms: {summary(delays)}")
+    print(f"urgent tap to dashboard, {label} (Get help now on the welcome screen): {taps} requests, goal p95 <= 1 s")
+    print(f"  shown urgent, ms: {summary(urgent)}")
+    print(f"  siren,        ms: {summary(sirens)}")
+
+
+def summary(millis: list[float]) -> str:
+    """Return p50, p95 and the worst of some durations in milliseconds."""
+    return f"p50 {statistics.median(millis):.0f}  p95 {percentile(millis, 0.95):.0f}  max {max(millis):.0f}"
 
 
 def main() -> None:

@@ -9,6 +9,11 @@ For each engine it measures, on a fresh data directory:
   warm   the same clips once cached; goal at most 20 ms;
   burst  20 concurrent requests for 20 sentences not yet cached; goal: all succeed;
   warm-up `kiosk speech warm` of every sentence in every voiced language; goal at most 60 s on 2 cores.
+  record  a staff recording of 10 seconds (WebM/Opus, as the browser sends it, and WAV) made ready for the
+         kiosk: decoded, trimmed, loudness-normalised and encoded, against decoding and encoding it alone
+         in the same run; goal at most 1 s.
+
+    .venv/bin/python bench/speech.py --part recording     # only the recording figures (a few seconds)
 """
 
 from __future__ import annotations
@@ -204,13 +209,61 @@ def report(engine: str, results: dict[str, Any]) -> None:
     print(f"full warm-up (kiosk speech warm, process start included): {seconds:.1f} s  [goal <= 60 s]\n  {summary}")
 
 
+def ten_seconds_of_speech() -> dict[str, bytes]:
+    """A 10-second take of real speech with silence around it, as WebM/Opus and as WAV."""
+    sys.path.insert(0, str(REPO))
+    from tests.helpers.audio import encode, speech
+
+    samples, rate = speech(
+        "Ang sciatica ay pananakit na nagmumula sa sciatic nerve. Ito ang pinakamalaking ugat sa katawan. "
+        "Karamihan sa mga tao ay nakakaramdam ng sakit sa ibabang likod at sa binti."
+    )
+    # Trimmed or padded to 8.5 s of speech, then 0.5 s of silence before and 1 s after: 10 s in all.
+    samples = (samples * 2)[: int(8.5 * rate) * 2]
+    return {kind: encode(samples, rate, kind, gain=0.3, lead=0.5, tail=1.0) for kind in ("webm", "wav")}
+
+
+def bench_recording(repeat: int = 15) -> None:
+    """Time making a 10-second recording ready, against the decode and encode any pipeline needs."""
+    import array
+
+    from kiosk.speech.audio import Pcm, encode_mp3
+    from kiosk.speech.processing import RATE, decode, process
+
+    print(f"\n== staff recording, 10 s take ({os.cpu_count()} cores) ==")
+    for kind, data in ten_seconds_of_speech().items():
+        done = process(data, 120)  # loads FFmpeg's codecs once, as a running server already has
+        # The baseline: decoding the upload and encoding the kept audio to MP3, which any pipeline does.
+        kept, _seconds = decode(done.mp3, 120)
+        pcm = array.array("h", (int(max(-1.0, min(1.0, value)) * 32767) for value in kept)).tobytes()
+        full, baseline = [], []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            done = process(data, 120)
+            full.append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            decode(data, 120)
+            encode_mp3(Pcm(pcm, RATE))
+            baseline.append((time.perf_counter() - started) * 1000)
+        print(
+            f"{kind:5} {len(data) / 1000:7.0f} kB, {done.received_seconds:.1f} s received, {done.seconds:.1f} s kept, "
+            f"{done.loudness_in:.1f} -> {done.loudness_out:.1f} LUFS: median {statistics.median(full):.0f} ms, "
+            f"max {max(full):.0f} ms; decode + encode alone median {statistics.median(baseline):.0f} ms "
+            f"({statistics.median(full) / statistics.median(baseline):.2f}x)  [goal <= 1000 ms]"
+        )
+
+
 def main() -> None:
     """Run the benchmark."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--engine", choices=["pyttsx3", "espeak-ng", "both"], default="both")
-    engines = ["pyttsx3", "espeak-ng"] if parser.parse_args().engine == "both" else [parser.parse_args().engine]
-    for engine in engines:
-        report(engine, bench_engine(engine))
+    parser.add_argument("--part", choices=["all", "speech", "recording"], default="all")
+    arguments = parser.parse_args()
+    if arguments.part in ("all", "speech"):
+        for engine in ["pyttsx3", "espeak-ng"] if arguments.engine == "both" else [arguments.engine]:
+            report(engine, bench_engine(engine))
+    if arguments.part in ("all", "recording"):
+        bench_recording()
 
 
 if __name__ == "__main__":

@@ -14,14 +14,23 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # Imported here, so a speech worker process that imports a kiosk module never loads the web app.
     from kiosk import cli, errors, i18n
     from kiosk.core import assets, db, headers, inputs, paths, private, proxy, secret_key
-    from kiosk.editor import blueprint as editor, file_views, languages as editor_languages, views  # noqa: F401 - importing them puts their routes on editor.bp
+    from kiosk.editor import (  # noqa: F401 - importing the view modules puts their routes on editor.bp
+        blueprint as editor,
+        file_views,
+        languages as editor_languages,
+        pronunciation_views,
+        recording_views,
+        sound_views,
+        views,
+    )
     from kiosk.extensions import csrf, htmx
     from kiosk.i18n import sync as catalog_sync
     from kiosk.kiosks import views as kiosks
+    from kiosk.ops import logs
     from kiosk.speech import service as speech, views as listen
     from kiosk.staff import dashboard, login
-    from kiosk.talk import views as talk
-    from kiosk.visitor import display, views as visitor
+    from kiosk.talk import urgent_views, views as talk  # noqa: F401 - importing urgent_views puts its routes on talk.bp
+    from kiosk.visitor import display, emergency, views as visitor
 
     data_dir = (test_config or {}).get("DATA_DIR") or os.environ.get("KIOSK_DATA_DIR")
     app = Flask(
@@ -43,8 +52,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     app.config.setdefault("TRANSLATIONS_DIR", str(paths.TRANSLATIONS))
     app.config.setdefault("NODE_MODULES", str(paths.NODE_MODULES))
+    emergency.check(app)
 
+    # Private first: the log file below is the first thing written to the data directory.
     private.init_app(app)
+    logs.init_app(app)
     secret_key.init_app(app)
     proxy.init_app(app)
     headers.init_app(app)
@@ -67,6 +79,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         login.bp,
         dashboard.bp,
         editor.bp,
+        recording_views.bp,
         listen.bp,
     )
     for blueprint in blueprints:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 import waitress
 from flask import Blueprint
@@ -10,6 +12,8 @@ from flask.globals import app_ctx
 from kiosk.core.db import db_group
 from kiosk.i18n.cli import translate
 from kiosk.kiosks.cli import kiosks_group
+from kiosk.ops.cli import backup_command, logs_command, restore_command
+from kiosk.ops.restore import serving
 from kiosk.speech.cli import speech_cli
 from kiosk.staff.cli import staff_group
 from kiosk.talk import retention
@@ -19,6 +23,8 @@ from kiosk.talk.cli import tickets_group
 bp = Blueprint("cli", __name__, cli_group=None)
 for group in (db_group, translate, speech_cli, staff_group, tickets_group, kiosks_group):
     bp.cli.add_command(group)
+for command in (backup_command, restore_command, logs_command):
+    bp.cli.add_command(command)
 
 
 @bp.cli.command("serve")
@@ -32,5 +38,7 @@ def serve_command(host: str, port: int, threads: int) -> None:
     click.echo(f"Sciatica Kiosk on http://{host}:{port}  (data: {app.instance_path})")
     # First names are erased on a timer while the server runs (see FIRST_NAME_RETENTION_SECONDS).
     retention.start_schedule(app)
+    # Held while serving, so `kiosk restore` refuses to swap the data out from under a running server.
     # The app decides which proxies to believe (TRUSTED_PROXIES), so waitress passes X-Forwarded-* through.
-    waitress.serve(app, host=host, port=port, threads=threads, ident="kiosk", clear_untrusted_proxy_headers=False)
+    with serving(Path(app.instance_path)):
+        waitress.serve(app, host=host, port=port, threads=threads, ident="kiosk", clear_untrusted_proxy_headers=False)

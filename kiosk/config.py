@@ -46,6 +46,15 @@ TIMEZONE = None
 # and how long a visitor's first name is kept (None: until the end of the day it was given).
 ESCALATE_AFTER_SECONDS = 180
 FIRST_NAME_RETENTION_SECONDS = None
+# The emergency telephone number visitors are told to call, in digits ("999", "112", "911"). Unset, the
+# kiosk shows 112 and logs a warning at every start: set it to this clinic's number.
+EMERGENCY_NUMBER: str | None = None
+# Get help now: the urgent screen stays, whatever the idle timer says, until staff answer or this many
+# seconds pass; after URGENT_ANSWER_SECONDS without an answer it tells the visitor to call the number.
+URGENT_HOLD_SECONDS = 900
+URGENT_ANSWER_SECONDS = 60
+# The day the sciatica pages were last checked against their sources (shown on every page).
+CONTENT_REVIEWED = "2026-11-30"
 PURGE_INTERVAL_SECONDS = 300
 # How often the kiosk and the front-desk dashboard ask for news.
 KIOSK_POLL_SECONDS = 2
@@ -90,6 +99,11 @@ SPEECH_START_TIMEOUT = 10
 SPEECH_RETRY_SECONDS = 30
 # Start the workers with the first request the server answers, so the first tap finds them ready.
 SPEECH_PRESTART = True
+# The shipped pronunciation lexicon, pronunciation/<lang>.tsv in the repo unless set; staff add to it in the editor.
+SPEECH_LEXICON_DIR = None
+# Staff recordings: the longest take in seconds, and the largest upload in bytes (two minutes of stereo WAV fit).
+RECORDING_MAX_SECONDS = 120
+RECORDING_MAX_UPLOAD_BYTES = 25_000_000
 
 # Translation editor: the largest .po file and the most entries an upload may have, and how many dated
 # copies of each language's .po to keep. No request body may be larger than MAX_CONTENT_LENGTH bytes.
@@ -97,3 +111,17 @@ EDITOR_MAX_UPLOAD_BYTES = 2_000_000
 EDITOR_MAX_UPLOAD_ENTRIES = 5_000
 EDITOR_HISTORY_COPIES = 200
 MAX_CONTENT_LENGTH = 4_000_000
+
+# Logs: one logfmt line per event on stderr (journald keeps them under systemd), else also a rotating
+# file in <data dir>/logs/. `kiosk logs` reads the journal of these systemd units (a glob is fine).
+LOG_LEVEL = "INFO"
+LOG_FILE_BYTES = 1_000_000
+LOG_FILE_COUNT = 5
+LOG_JOURNAL_UNITS = ["sciatica-kiosk*"]
+# Read the journal files in this folder instead of the system's (journalctl --directory): a copied journal.
+LOG_JOURNAL_DIRECTORY = None
+
+# Backups: `kiosk backup` writes one snapshot file into BACKUP_DIR (None: <data dir>/backups) and keeps
+# the newest BACKUP_KEEP there.
+BACKUP_DIR = None
+BACKUP_KEEP = 14

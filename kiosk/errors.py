@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import logging
 
+import sqlalchemy as sa
 from flask import Flask, Response, g, make_response, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from htmx_flask import request as htmx_request
-from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
+from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed, ServiceUnavailable
 
 from kiosk import i18n
+from kiosk.core import db
 from kiosk.core.partials import render_screen
 from kiosk.i18n import gettext as _, lazy_gettext as _l
 from kiosk.staff.guard import current_staff
+from kiosk.talk.labels import unreachable_message
 
 log = logging.getLogger(__name__)
 
@@ -86,8 +89,42 @@ def _staff_form_refused() -> Response:
     return make_response(render_template("staff/error.html", message=message, staff=current_staff()), 400)
 
 
+def handle_storage_unavailable(error: sa.exc.OperationalError | sa.exc.InterfaceError) -> Response:
+    """The database is down, unreachable or its disk is full: say so where the visitor or staff member is."""
+    busy = db.is_busy(error)
+    if busy:
+        log.warning("The database stayed busy too long on %s %s", request.method, request.path)
+    else:
+        db.report_unavailable(error)
+    if g.get("language") is None:
+        g.language = _language_from_path() or i18n.visit_language()
+    if request.blueprint == "talk":
+        return render_screen(
+            "talk/_sorry.html",
+            status=503,
+            screen="talk",
+            title=_("Talk to staff about booking"),
+            message=_("Sorry, your request could not be sent. Please try again, or go to the front desk.")
+            if busy
+            else unreachable_message(),
+            back_url=url_for("visitor.menu"),
+        )
+    if request.blueprint in STAFF_BLUEPRINTS:
+        message = _(
+            "The database can't be used right now, so nothing was saved and the requests can't be shown. "
+            "This page works again by itself once the database is back."
+        )
+        if htmx_request.htmx:
+            # Not swapped (a 5xx): the dashboard shows its "could not get the latest requests" banner and keeps polling.
+            return make_response(str(message), 503)
+        return make_response(render_template("staff/error.html", message=message, staff=None), 503)
+    return handle_http_error(ServiceUnavailable())
+
+
 def init_app(app: Flask) -> None:
     """Register the handlers."""
     app.register_error_handler(CSRFError, handle_csrf)
+    for unavailable in db.UNAVAILABLE:
+        app.register_error_handler(unavailable, handle_storage_unavailable)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected)

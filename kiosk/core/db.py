@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +22,18 @@ from flask.cli import with_appcontext
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+log = logging.getLogger(__name__)
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Any fixed number: it names the PostgreSQL advisory lock that serialises migrations.
 MIGRATION_LOCK_ID = 5_202_605
 SQLITE_FILE = "kiosk.sqlite3"
+CONNECT_TIMEOUT_SECONDS = 5
+# While the database server cannot be reached: how often a starting kiosk tries again to migrate, and how
+# often the failures of requests are logged (one line a minute, not one per dashboard poll).
+RETRY_SECONDS = 10
+REPORT_EVERY_SECONDS = 60
+UNAVAILABLE = (sa.exc.OperationalError, sa.exc.InterfaceError)
 
 
 def database_url(app: Flask) -> str:
@@ -45,23 +55,59 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def make_engine(url: str, lock_timeout: float = 15) -> Engine:
-    """Create an engine for url, with the settings the kiosk relies on; lock_timeout caps a write's wait."""
+    """Create an engine for url, with the settings the kiosk relies on; lock_timeout caps a write's wait.
+
+    Every engine hides statement parameters in its errors: they are a row's values, a visitor's name among them.
+    """
     parsed = sa.make_url(url)
     backend = parsed.get_backend_name()
     if backend == "sqlite":
-        Path(parsed.database or "").parent.mkdir(parents=True, exist_ok=True)
+        if not (parsed.database or "").startswith("file:"):  # a URI filename (?mode=ro&uri=true) names its own
+            Path(parsed.database or "").parent.mkdir(parents=True, exist_ok=True)
         # Writers queue for the lock instead of failing at once when two staff click together.
-        engine = sa.create_engine(parsed, connect_args={"timeout": lock_timeout})
+        engine = sa.create_engine(parsed, connect_args={"timeout": lock_timeout}, hide_parameters=True)
         sa.event.listen(engine, "connect", _sqlite_pragmas)
+        sa.event.listen(engine, "checkin", partial(_restore_lock_wait, lock_timeout))
         return engine
     if backend == "postgresql":
         # Keep any libpq options the URL carries (such as a search_path) and add the lock wait.
         lock = f"-c lock_timeout={int(lock_timeout * 1000)}"
         options = " ".join(filter(None, [str(parsed.query.get("options") or ""), lock]))
+        # pool_pre_ping replaces connections a database restart broke; connect_timeout keeps an unreachable
+        # server from holding a visitor's request for long.
         return sa.create_engine(
-            parsed.difference_update_query(["options"]), pool_pre_ping=True, connect_args={"options": options}
+            parsed.difference_update_query(["options"]),
+            pool_pre_ping=True,
+            hide_parameters=True,
+            connect_args={"options": options, "connect_timeout": CONNECT_TIMEOUT_SECONDS},
         )
-    return sa.create_engine(parsed, pool_pre_ping=True)
+    return sa.create_engine(parsed, pool_pre_ping=True, hide_parameters=True)
+
+
+def _restore_lock_wait(lock_timeout: float, dbapi_connection: Any, record: Any) -> None:
+    """Give a SQLite connection that lock_wait shortened its usual wait back, before anyone else uses it."""
+    if record.info.pop("kiosk_lock_wait", False):
+        dbapi_connection.execute(f"PRAGMA busy_timeout = {int(lock_timeout * 1000)}")
+
+
+@contextmanager
+def lock_wait(session: Session, seconds: float) -> Iterator[None]:
+    """Within the block, let the session's writes wait at most `seconds` for another writer's lock."""
+    milliseconds = int(seconds * 1000)
+
+    def shorten(_session: Session, _transaction: Any, connection: sa.Connection) -> None:
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql(f"PRAGMA busy_timeout = {milliseconds}")
+            connection.connection.info["kiosk_lock_wait"] = True
+        elif connection.dialect.name == "postgresql":
+            # SET LOCAL ends with the transaction by itself.
+            connection.exec_driver_sql(f"SET LOCAL lock_timeout = {milliseconds}")
+
+    sa.event.listen(session, "after_begin", shorten)
+    try:
+        yield
+    finally:
+        sa.event.remove(session, "after_begin", shorten)
 
 
 @cache
@@ -93,7 +139,8 @@ def current_revision(engine: Engine) -> str | None:
 
 def _migrate_once(engine: Engine) -> None:
     """Upgrade the schema under the migration lock, unless it is already the newest."""
-    if current_revision(engine) == _script().get_current_head():
+    before, head = current_revision(engine), _script().get_current_head()
+    if before == head:
         return
     with engine.connect() as connection:
         _lock_for_migration(connection)
@@ -101,6 +148,7 @@ def _migrate_once(engine: Engine) -> None:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
         connection.commit()
+    log.info("Database schema upgraded", extra={"from_revision": before or "empty", "to_revision": head})
 
 
 def migrate(engine: Engine, attempts: int = 30) -> None:
@@ -170,10 +218,67 @@ def revision_command(message: str) -> None:
         command.revision(config, message=message, autogenerate=True)
 
 
+class _Reporter:
+    """Logs that storage fails at most once a minute, with how many failures the minute saw."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.last = float("-inf")
+        self.quiet = 0
+
+    def report(self, error: BaseException) -> None:
+        """Log this failure, or count it if one was logged less than a minute ago."""
+        with self.lock:
+            now = time.monotonic()
+            if now - self.last < REPORT_EVERY_SECONDS:
+                self.quiet += 1
+                return
+            self.last, quiet, self.quiet = now, self.quiet, 0
+        original = getattr(error, "orig", None) or error
+        log.error(
+            "The database cannot be used: requests to staff fail until it is back",
+            extra={"error": f"{type(original).__name__}: {' '.join(str(original).split())}"[:300], "since": quiet},
+        )
+
+
+report_unavailable = _Reporter().report
+
+
+def is_busy(error: BaseException) -> bool:
+    """Tell a database that was only busy (another write held the lock too long) from one that is down or full."""
+    return isinstance(error, sa.exc.OperationalError) and any(
+        words in str(error) for words in ("database is locked", "lock timeout", "due to lock")
+    )
+
+
+def _migrate_when_reachable(db_engine: Engine) -> None:
+    """Keep trying to migrate in the background until the database server answers."""
+
+    def keep_trying() -> None:
+        while True:
+            time.sleep(RETRY_SECONDS)
+            try:
+                migrate(db_engine)
+            except UNAVAILABLE:
+                continue
+            log.info("The database can be reached again; its schema is up to date.")
+            return
+
+    threading.Thread(target=keep_trying, name="kiosk-migrate", daemon=True).start()
+
+
 def init_app(app: Flask) -> None:
     """Connect the app to its database, migrate the schema and close sessions after each request."""
     db_engine = make_engine(database_url(app), float(app.config["DATABASE_LOCK_TIMEOUT_SECONDS"]))
-    migrate(db_engine)
+    try:
+        migrate(db_engine)
+    except UNAVAILABLE as error:
+        # A database server elsewhere may be down when the kiosk boots: the pages work without it, and the
+        # staff features come back by themselves. A local SQLite file that fails is a real fault: stop.
+        if db_engine.dialect.name == "sqlite":
+            raise
+        report_unavailable(error)
+        _migrate_when_reachable(db_engine)
     app.extensions["kiosk_db"] = {
         "engine": db_engine,
         "sessions": sessionmaker(db_engine, expire_on_commit=False),

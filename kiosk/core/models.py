@@ -23,6 +23,8 @@ class Reason(StrEnum):
     BOOK = "book"
     QUESTION = "question"
     OTHER = "other"
+    # "Get help now": nothing is asked, staff come at once.
+    URGENT = "urgent"
 
 
 class When(StrEnum):
@@ -161,6 +163,8 @@ class Ticket(Base):
     acknowledged_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     name_purged_at: Mapped[datetime | None]
+    # When the visitor asked for help at once, by "Get help now" or by upgrading a booking request.
+    urgent_at: Mapped[datetime | None]
     acknowledged_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff.id", ondelete="SET NULL"))
     closed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff.id", ondelete="SET NULL"))
     acknowledged_by: Mapped[Staff | None] = relationship(foreign_keys=[acknowledged_by_id], lazy="joined")
@@ -170,6 +174,11 @@ class Ticket(Base):
     def is_open(self) -> bool:
         """Tell whether staff still have to act on this request."""
         return self.status in OPEN_STATUSES
+
+    @property
+    def is_urgent(self) -> bool:
+        """Tell whether the visitor needs someone at once."""
+        return self.urgent_at is not None
 
 
 class TicketEvent(Base):

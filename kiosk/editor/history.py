@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import secrets
@@ -80,9 +81,15 @@ def record(store: Store, lang: str, changes: list[Change]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     data = "".join(change.as_json() + "\n" for change in changes).encode()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    size = os.fstat(fd).st_size
     try:
-        os.write(fd, data)
+        if os.write(fd, data) != len(data):
+            raise OSError(errno.ENOSPC, "the change log was only partly written", str(path))
         os.fsync(fd)
+    except OSError:
+        # A full disk may take part of the line: cut it off, so the log never holds half a change.
+        os.ftruncate(fd, size)
+        raise
     finally:
         os.close(fd)
 

@@ -16,6 +16,8 @@ SCREENS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("templates/visitor/_home.html", ("/",)),
     ("templates/visitor/_menu.html", ("/topics",)),
     ("templates/visitor/", (FIRST_TOPIC,)),
+    ("templates/talk/_urgent.html", ("/talk-to-staff/urgent",)),
+    ("templates/talk/_get_help.html", ("/", "/talk-to-staff/urgent")),
     ("templates/talk/", ("/talk-to-staff",)),
     ("templates/speech/", (FIRST_TOPIC,)),
     ("templates/components/_nerve.html", (FIRST_TOPIC,)),

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import difflib
+import errno
 import hashlib
+import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -30,6 +32,8 @@ from kiosk.i18n.live import (
     locked,
     state_of,
 )
+
+log = logging.getLogger(__name__)
 
 FILTERS = ("all", "untranslated", "review", "translated")
 
@@ -267,15 +271,26 @@ def apply(
             return result
         try:
             snapshot = commit(store, lang, catalog, user)
-        except CatalogRejected as rejected:
-            result.problems = rejected.problems
+        except (CatalogRejected, OSError) as failure:
+            result.problems = failure.problems if isinstance(failure, CatalogRejected) else [not_written(failure)]
             result.changes = []
             result.version = load(store, lang).version
             return result
-        editor_history.record(store, lang, result.changes)
+        try:
+            editor_history.record(store, lang, result.changes)
+        except OSError:
+            # The save is live (its dated copy is in the history); only its line in the change log is missing.
+            log.exception("A saved translation could not be added to the change log", extra={"language": lang})
         editor_languages.note_completion(store, lang, snapshot.catalog)
         result.version = snapshot.version
     return result
+
+
+def not_written(error: OSError) -> str:
+    """Say in plain words why a save could not be written; nothing was changed."""
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return str(_("Not saved: the kiosk's disk is full. Nothing was changed. Ask whoever looks after the kiosk."))
+    return str(_("Not saved: the file could not be written (%(reason)s). Nothing was changed.", reason=error.strerror))
 
 
 @dataclass

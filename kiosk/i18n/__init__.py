@@ -7,7 +7,15 @@ from pathlib import Path
 from flask import Flask
 
 from kiosk.i18n.languages import SOURCE_LANGUAGE, Language, describe, load_languages, match
-from kiosk.i18n.messages import KioskBabel, SafeLazyString, gettext, lazy_gettext, ngettext, request_translations
+from kiosk.i18n.messages import (
+    KioskBabel,
+    SafeLazyString,
+    gettext,
+    lazy_gettext,
+    long_date,
+    ngettext,
+    request_translations,
+)
 from kiosk.i18n.selection import current_language, default_language, languages, select_locale, visit_language
 
 __all__ = [
@@ -22,6 +30,7 @@ __all__ = [
     "languages",
     "lazy_gettext",
     "load_languages",
+    "long_date",
     "match",
     "ngettext",
     "request_translations",

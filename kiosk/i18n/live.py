@@ -19,7 +19,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog, Message
 from flask import Flask
 
-from kiosk.core.files import atomic_write
+from kiosk.core.files import atomic_write_all
 from kiosk.i18n import catalogs
 
 LOCK = ".lock"
@@ -224,15 +224,16 @@ def compile_problems(data: bytes, lang: str) -> list[str]:
     return problems or msgfmt_problems(data)
 
 
-def keep_copy(store: Store, lang: str, data: bytes) -> Path:
-    """Keep a dated copy of a saved .po file, dropping the oldest beyond the configured number."""
-    folder = store.history / lang / "copies"
+def copy_path(store: Store, lang: str) -> Path:
+    """Return the path of a new dated copy of a language's .po file."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
-    path = folder / f"{stamp}.po"
-    atomic_write(path, data)
-    for old in sorted(folder.glob("*.po"))[: -store.keep_copies]:
+    return store.history / lang / "copies" / f"{stamp}.po"
+
+
+def drop_old_copies(store: Store, lang: str) -> None:
+    """Drop the oldest dated copies beyond the configured number."""
+    for old in sorted((store.history / lang / "copies").glob("*.po"))[: -store.keep_copies]:
         old.unlink(missing_ok=True)
-    return path
 
 
 def advance_mtime(path: Path, previous_ns: int | None) -> None:
@@ -245,7 +246,7 @@ def advance_mtime(path: Path, previous_ns: int | None) -> None:
 
 
 def commit(store: Store, lang: str, catalog: Catalog, translator: str) -> Snapshot:
-    """Write a checked catalog: the .po atomically, a history copy, then the .mo atomically.
+    """Write a checked catalog: its .po, its .mo and a history copy, each whole, together.
 
     The caller holds the lock. A crash at any point leaves every file whole: old or new.
     """
@@ -256,10 +257,10 @@ def commit(store: Store, lang: str, catalog: Catalog, translator: str) -> Snapsh
         raise CatalogRejected(problems)
     po, mo = store.po(lang), store.mo(lang)
     before = mo.stat().st_mtime_ns if mo.exists() else None
-    atomic_write(po, data)
-    keep_copy(store, lang, data)
-    leftover = catalogs.compile_catalog(po, lang)
-    if leftover:
-        raise CatalogRejected([problem.text for problem in leftover])
+    catalog = parse(data, lang)
+    # The .po, its .mo and the history copy are all written before any goes live: a full disk fails the
+    # save with nothing changed, never leaving a new .po beside an old .mo.
+    atomic_write_all({copy_path(store, lang): data, po: data, mo: catalogs.mo_bytes(catalog)})
+    drop_old_copies(store, lang)
     advance_mtime(mo, before)
-    return Snapshot(lang, parse(data, lang), version_of(data))
+    return Snapshot(lang, catalog, version_of(data))

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 import os
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from flask import g
-from flask_babel import Babel, Domain, get_domain
+from flask_babel import Babel, Domain, format_date, get_domain
 from flask_babel.speaklater import LazyString
 from markupsafe import Markup, escape
 
@@ -110,3 +111,8 @@ class SafeLazyString(LazyString):
 def lazy_gettext(string: str) -> SafeLazyString:
     """Mark a message for translation when it is shown, not when the module is imported."""
     return SafeLazyString(lambda text: request_translations().ugettext(text), string)
+
+
+def long_date(day: date) -> str:
+    """Write a day in full, as the current language writes dates ("30 de noviembre de 2026")."""
+    return str(format_date(day, format="long"))

@@ -1,4 +1,4 @@
-"""The `kiosk speech` commands: render one text, warm the whole cache, and check the voices."""
+"""The `kiosk speech` commands: render one text, warm the cache, check the voices, and check the pronunciation."""
 
 from __future__ import annotations
 
@@ -9,11 +9,15 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from kiosk import i18n
 from kiosk.core.files import atomic_write
 from kiosk.speech.audio import check_mp3
+from kiosk.speech.check_report import findings_text, run_check, table
+from kiosk.speech.engines.base import EngineUnavailable
+from kiosk.speech.phonemes import reader
 from kiosk.speech.service import NothingToSay, SpeechError, SpeechUnavailable, Voice, service
 
 speech_cli = AppGroup("speech", help="Read text aloud with the kiosk's voices, and fill the audio cache.")
@@ -116,4 +120,49 @@ def voices_command() -> None:
             broken += 1
         click.echo(f"{language.tag:8} {language.name:24} {voice.name:8} {voice.rate} wpm  {state}")
     if broken:
+        raise click.exceptions.Exit(1)
+
+
+@speech_cli.command("check")
+@click.option("--lang", "tags", multiple=True, help="Only these languages (repeatable); default every voiced one.")
+@click.option(
+    "--catalogs",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Check the catalogs in this folder; default the ones the kiosk serves.",
+)
+@click.option(
+    "--exceptions",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Accepted findings: lang, word and reason, tab-separated; default pronunciation/exceptions.tsv.",
+)
+@click.option("--no-lexicon", is_flag=True, help="Check the text as it was before the lexicon and the Arabic fixes.")
+def check_command(tags: tuple[str, ...], catalogs: Path | None, exceptions: Path | None, no_lexicon: bool) -> None:
+    """Read every voiced catalog through espeak-ng's phonemes; exit 1 on anything not accepted."""
+    speech = service()
+    codes = [_language(tag).code for tag in tags] or list(speech.voices)
+    voices = {code: speech.voices[code].name for code in codes if code in speech.voices and code != "en"}
+    try:
+        read = reader(speech.settings)
+    except EngineUnavailable as exc:
+        raise click.ClickException(f"espeak-ng cannot be loaded: {exc}") from exc
+    folder = catalogs or Path(current_app.config["LIVE_TRANSLATIONS_DIR"])
+    exceptions = exceptions or speech.pronunciation.repo / "exceptions.tsv"
+    started = time.perf_counter()
+    store = speech.pronunciation
+    result = run_check(
+        read, voices, folder, None if no_lexicon else store.lexicon, exceptions, lexicon_problems=store.problems
+    )
+    elapsed = time.perf_counter() - started
+    lexicon = "off (as before the lexicon)" if no_lexicon else "on"
+    click.echo(f"espeak-ng {read.version}, lexicon {lexicon}, catalogs in {folder}, {elapsed:.1f} s")
+    for line in table(result):
+        click.echo(line)
+    click.echo(f"\n{result.accepted} accepted findings (see {exceptions.name}), {len(result.new)} new.")
+    for line in findings_text(result.new):
+        click.echo(line)
+    for problem in result.problems:
+        click.echo(f"  problem: {problem}")
+    for lang, word in result.stale_exceptions:
+        click.echo(f"  note: the exception {lang} {word!r} matches nothing any more; remove it.")
+    if result.failed:
         raise click.exceptions.Exit(1)

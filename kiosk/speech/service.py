@@ -21,11 +21,15 @@ from typing import Any
 from flask import Flask, current_app, g
 
 from kiosk import i18n
+from kiosk.core import paths
 from kiosk.speech.cache import AudioCache, AudioKey
 from kiosk.speech.engines.base import EngineSettings, EngineUnavailable
+from kiosk.speech.lexicon import EMPTY, Lexicon, engine_text
+from kiosk.speech.pronunciation import PronunciationStore
+from kiosk.speech.recordings import RecordingStore
 from kiosk.speech.text import normalize, page_sentences, speakable
 from kiosk.speech.workers import PoolBusy, WorkerCrashed, WorkerPool, WorkerTimeout
-from kiosk.visitor import content
+from kiosk.visitor import content, emergency
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +51,18 @@ class NothingToSay(SpeechError):
 
 class SpeechUnavailable(SpeechError):
     """The engine is missing, broken, hung or overloaded; try again later."""
+
+
+class RenderFailed(SpeechUnavailable):
+    """The engine failed on this text: it crashed, hung or refused it."""
+
+
+@dataclass(frozen=True)
+class Refreshed:
+    """What a change to a lexicon did to the cache."""
+
+    rendered: int  # page clips read again because what the engine reads changed
+    removed: int  # their old clips, deleted
 
 
 @dataclass(frozen=True)
@@ -84,8 +100,13 @@ class SpeechService:
             warm_voice=first.name if first else "",
         )
         self.timeout = float(config["SPEECH_TIMEOUT"])
+        # The emergency number as every voice should read it: digit by digit.
+        self.number = emergency.spoken(emergency.number(config))
         self.retry_seconds = float(config["SPEECH_RETRY_SECONDS"])
         self.cache = AudioCache(data_dir / "speech")
+        shipped = config.get("SPEECH_LEXICON_DIR") or paths.REPO_ROOT / "pronunciation"
+        self.pronunciation = PronunciationStore(Path(shipped), data_dir / "pronunciation")
+        self.recordings = RecordingStore(data_dir / "recordings")
         self.pool = WorkerPool(self.settings, int(config["SPEECH_WORKERS"]), float(config["SPEECH_START_TIMEOUT"]))
         self._static_problem = self.settings.problem()
         self._paused_until = 0.0
@@ -93,6 +114,7 @@ class SpeechService:
         self._failures = 0
         self.rendered = 0  # clips this process has had rendered, for the warm-up count and tests
         self._inflight: dict[AudioKey, Future[Path]] = {}
+        self._unreadable: set[AudioKey] = set()  # texts the lexicon made unreadable; read without it
         self._lock = threading.Lock()
         # Workers end with the service (tests build many apps) and at exit.
         weakref.finalize(self, self.pool.close)
@@ -123,16 +145,43 @@ class SpeechService:
             return "no-voice"
         return "unavailable" if self.problem() else "ready"
 
-    def key(self, voice: Voice, text: str) -> AudioKey:
-        """Return the cache key of a text read by a voice."""
-        return AudioKey.for_text(self.engine_id, voice.name, voice.rate, FORMAT, normalize(text))
+    def engine_text(self, voice: Voice, text: str, lexicon: bool = True) -> str:
+        """Return what the engine reads for a text: the language's lexicon (unless lexicon is False) applied."""
+        return engine_text(text, voice.language, self.pronunciation.lexicon(voice.language) if lexicon else EMPTY)
 
-    def render(self, voice: Voice, text: str) -> Path:
+    def key(self, voice: Voice, text: str, lexicon: bool = True) -> AudioKey:
+        """Return the cache key of a text read by a voice: it follows what the engine reads, not the screen."""
+        return AudioKey.for_text(self.engine_id, voice.name, voice.rate, FORMAT, self.engine_text(voice, text, lexicon))
+
+    def render(self, voice: Voice, text: str, lexicon: bool = True) -> Path:
         """Return the path of a clip of text, rendering it unless the cache has it."""
         text = normalize(text)
         if not speakable(text):
             raise NothingToSay("the text has no words to read aloud")
-        key = self.key(voice, text)
+        spoken = self.engine_text(voice, text, lexicon)
+        key = AudioKey.for_text(self.engine_id, voice.name, voice.rate, FORMAT, spoken)
+        plain = self.engine_text(voice, text, lexicon=False)
+        if key in self._unreadable:
+            spoken = plain
+        try:
+            return self._clip(voice, spoken)
+        except (NothingToSay, RenderFailed) as exc:
+            if spoken == plain:
+                raise
+            # A lexicon entry must never silence a page: read this sentence as if it had no entry.
+            log.warning("The pronunciation lexicon made %r unreadable (%s); it is read without it.", text, exc)
+            self._unreadable.add(key)
+            return self._clip(voice, plain)
+
+    def render_spoken(self, voice: Voice, spoken: str) -> Path:
+        """Return a clip of text exactly as given to the engine, phoneme input included (to try an entry)."""
+        if not speakable(spoken):
+            raise NothingToSay("the text has no words to read aloud")
+        return self._clip(voice, spoken)
+
+    def _clip(self, voice: Voice, spoken: str) -> Path:
+        """Return the clip of a text exactly as the engine reads it, rendering it once."""
+        key = AudioKey.for_text(self.engine_id, voice.name, voice.rate, FORMAT, spoken)
         path = self.cache.path(key)
         if self.cache.usable(path):
             return path
@@ -144,11 +193,11 @@ class SpeechService:
         if not owner:
             # Another request is rendering this clip; share its result instead of rendering twice.
             try:
-                return future.result(timeout=self._job_timeout(text) * 3)
+                return future.result(timeout=self._job_timeout(spoken) * 3)
             except TimeoutError as exc:
                 raise SpeechUnavailable("the clip is taking too long to render") from exc
         try:
-            self._render(voice, text, path)
+            self._render(voice, spoken, path)
             future.set_result(path)
             return path
         except BaseException as exc:
@@ -157,6 +206,30 @@ class SpeechService:
         finally:
             with self._lock:
                 del self._inflight[key]
+
+    def refresh(self, language: str, before: Lexicon) -> Refreshed:
+        """After a lexicon change, read again exactly the cached page clips whose engine text changed."""
+        voice = self.voice(language)
+        if voice is None:
+            return Refreshed(0, 0)
+        after = self.pronunciation.lexicon(language)
+        rendered = removed = 0
+        for _, sentence in self.page_jobs([language]):
+            old, new = engine_text(sentence, language, before), engine_text(sentence, language, after)
+            if old == new:
+                continue
+            stale = self.cache.path(AudioKey.for_text(self.engine_id, voice.name, voice.rate, FORMAT, old))
+            if not self.cache.usable(stale):
+                continue  # never rendered: it is rendered when a visitor first needs it
+            stale.unlink(missing_ok=True)
+            removed += 1
+            try:
+                self.render(voice, sentence)
+            except SpeechError as exc:
+                log.warning("Could not read %r again after a lexicon change: %s", sentence, exc)
+                continue
+            rendered += 1
+        return Refreshed(rendered, removed)
 
     def _job_timeout(self, text: str) -> float:
         """Allow the base time, plus a second for every 500 characters of a long text."""
@@ -176,14 +249,17 @@ class SpeechService:
         except EngineUnavailable as exc:
             self._pause(str(exc))
             raise SpeechUnavailable(str(exc)) from exc
-        except (WorkerCrashed, WorkerTimeout, PoolBusy) as exc:
+        except (WorkerCrashed, WorkerTimeout) as exc:
+            self._failed(str(exc))
+            raise RenderFailed(str(exc)) from exc
+        except PoolBusy as exc:
             self._failed(str(exc))
             raise SpeechUnavailable(str(exc)) from exc
         self._failures = 0
         if not reply["ok"]:
             if reply.get("kind") == "silent":
                 raise NothingToSay(reply["error"])
-            raise SpeechUnavailable(reply["error"])
+            raise RenderFailed(reply["error"])
         self.cache.mark_checked(path)
         with self._lock:
             self.rendered += 1
@@ -225,7 +301,7 @@ class SpeechService:
                 continue
             with in_language(code):
                 for topic in content.TOPICS:
-                    for sentence in page_sentences(topic):
+                    for sentence in page_sentences(topic, self.number):
                         jobs.setdefault((code, sentence), (voice, sentence))
         return list(jobs.values())
 

@@ -47,7 +47,17 @@ def sentences(text: str) -> list[str]:
     return [sentence for sentence, _ in segments(normalize(text)) if speakable(sentence)]
 
 
-def page_sentences(topic: content.Topic) -> list[str]:
-    """Return a page's sentences in reading order, in the current language, as the page shows them."""
-    texts = [*topic.texts(), str(content.DISCLAIMER)]
-    return [sentence for text in texts for sentence in sentences(text)]
+def page_messages(topic: content.Topic, number: str) -> list[tuple[str, str]]:
+    """Return a page's messages in reading order: each one's English id and its text in the current language,
+    with the emergency number filled in as given."""
+    found = [(topic.title.message_id, str(topic.title))]
+    found += [(text.message_id, content.text_in(text, number)) for block in topic.blocks for text in block.texts]
+    found.append((content.DISCLAIMER.message_id, str(content.DISCLAIMER)))
+    return found
+
+
+def page_sentences(topic: content.Topic, number: str) -> list[str]:
+    """Return a page's sentences in reading order, in the current language, with the emergency number as given."""
+    # The page shows the number as set ("112"), speech gets it digit by digit ("1 1 2"); digits never end a
+    # sentence, so both split into the same sentences, one for one.
+    return [sentence for _, text in page_messages(topic, number) for sentence in sentences(text)]

@@ -22,8 +22,8 @@ from kiosk.core.models import Status, Ticket, utcnow
 from kiosk.i18n import gettext as _, ngettext
 from kiosk.staff.guard import current_staff, login_required
 from kiosk.staff.languages import LanguageLabel, language_label
-from kiosk.talk import tickets
-from kiosk.talk.labels import REASONS, WHENS
+from kiosk.talk import tickets, urgent
+from kiosk.talk.labels import STAFF_REASONS, WHENS
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ def staff_context() -> dict[str, Any]:
     """Give staff templates the account, the labels and the clock."""
     return {
         "staff": current_staff(),
-        "reasons": REASONS,
+        "reasons": STAFF_REASONS,
         "whens": WHENS,
         "status_label": status_label,
         "request_language": request_language,
@@ -97,16 +97,23 @@ class Row:
     waited: timedelta
 
 
+def _late(ticket: Ticket, now: datetime) -> bool:
+    """Tell whether a request waits too long: URGENT_ANSWER_SECONDS if urgent, else ESCALATE_AFTER_SECONDS."""
+    if ticket.is_urgent:
+        return urgent.unanswered(ticket, now, timedelta(seconds=float(current_app.config["URGENT_ANSWER_SECONDS"])))
+    return tickets.is_escalated(ticket, now, _escalate_after())
+
+
 def _panel() -> dict[str, Any]:
-    """Return what the open requests panel shows, with a stamp that changes whenever that does."""
+    """Return what the open requests panel shows, urgent first, with a stamp that changes whenever that does."""
     now = utcnow()
-    after = _escalate_after()
     rows = [
-        Row(ticket, tickets.is_escalated(ticket, now, after), tickets.waited(ticket, now))
+        Row(ticket, _late(ticket, now), tickets.waited(ticket, now))
         for ticket in tickets.open_tickets(db.get_session())
     ]
     shown = "|".join(
-        f"{row.ticket.id}:{row.ticket.status}:{row.late}:{int(row.waited.total_seconds() // 60)}" for row in rows
+        f"{row.ticket.id}:{row.ticket.status}:{row.ticket.is_urgent}:{row.late}:{int(row.waited.total_seconds() // 60)}"
+        for row in rows
     )
     # The account and a 20-minute tick are part of it, so the forms' CSRF tokens (valid for an hour) are
     # renewed while the screen stays open all day.

@@ -84,7 +84,7 @@ def latest_for_visit(session: Session, visit: str) -> Ticket | None:
     return session.scalar(sa.select(Ticket).where(Ticket.visit == visit).order_by(Ticket.id.desc()).limit(1))
 
 
-def _next_number(session: Session, day: date) -> int:
+def next_number(session: Session, day: date) -> int:
     """Take the next ticket number of day, inside the caller's transaction."""
     # The UPDATE locks the counter (the whole file on SQLite), so two kiosks never get one number.
     bumped = updated_rows(session, sa.update(DayCounter).where(DayCounter.day == day).values(last=DayCounter.last + 1))
@@ -123,6 +123,8 @@ def create(
         reason = Reason(reason)
     except ValueError:
         raise TicketError("unknown reason") from None
+    if reason is Reason.URGENT:
+        raise TicketError("an urgent request is made by Get help now (kiosk.talk.urgent.call)")
     try:
         wanted = When(when) if when else None
     except ValueError:
@@ -136,7 +138,7 @@ def create(
         moment = now or utcnow()
         day = local_day(moment, zone)
         try:
-            number = _next_number(session, day)
+            number = next_number(session, day)
             # Counted after the counter's lock is taken, so simultaneous requests are counted one at a time.
             if limit is not None and _recent(session, kiosk[:80], moment - limit[1]) >= limit[0]:
                 session.rollback()
@@ -223,8 +225,9 @@ def waited(ticket: Ticket, now: datetime) -> timedelta:
 
 
 def open_tickets(session: Session) -> list[Ticket]:
-    """Return every open request, oldest first."""
-    return list(session.scalars(sa.select(Ticket).where(Ticket.status.in_(OPEN_STATUSES)).order_by(Ticket.id)))
+    """Return every open request, the urgent ones first, each group oldest first."""
+    query = sa.select(Ticket).where(Ticket.status.in_(OPEN_STATUSES))
+    return list(session.scalars(query.order_by(Ticket.urgent_at.is_(None), Ticket.urgent_at, Ticket.id)))
 
 
 def tickets_of_day(session: Session, day: date) -> list[Ticket]:
@@ -233,11 +236,13 @@ def tickets_of_day(session: Session, day: date) -> list[Ticket]:
 
 
 def counts(session: Session, day: date) -> dict[str, int]:
-    """Return how many requests of day ended in each status, and the total; names are not needed for this."""
+    """Return how many requests of day ended in each status, the total, and how many were urgent."""
     rows = session.execute(sa.select(Ticket.status, sa.func.count()).where(Ticket.day == day).group_by(Ticket.status))
     result = {str(status): 0 for status in Status}
     result.update({status: int(count) for status, count in rows})
     result["total"] = sum(result[str(status)] for status in Status)
+    urgent = sa.select(sa.func.count()).where(Ticket.day == day, Ticket.urgent_at.is_not(None))
+    result["urgent"] = int(session.scalar(urgent) or 0)
     return result
 
 
@@ -284,6 +289,8 @@ CSV_HEADER: Sequence[str] = (
     "waited_seconds",
     "acknowledged_by",
     "closed_by",
+    "urgent",
+    "urgent_at",
 )
 
 
@@ -317,6 +324,8 @@ def to_csv(
                 int(waited(ticket, moment).total_seconds()),
                 ticket.acknowledged_by.name if ticket.acknowledged_by else "",
                 ticket.closed_by.name if ticket.closed_by else "",
+                "yes" if ticket.is_urgent else "no",
+                _local(ticket.urgent_at, zone),
             )
         )
     return out.getvalue()

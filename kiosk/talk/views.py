@@ -20,8 +20,8 @@ from kiosk.core.models import Reason, Ticket, When, utcnow
 from kiosk.core.partials import render_screen
 from kiosk.i18n import gettext as _
 from kiosk.kiosks.guard import known_kiosk
-from kiosk.talk import keyboard, tickets
-from kiosk.talk.labels import REASONS, WHENS, talk_status_label
+from kiosk.talk import keyboard, tickets, urgent
+from kiosk.talk.labels import REASONS, WHENS, talk_status_label, unreachable_message
 from kiosk.visitor.language_urls import language_prefixed
 
 log = logging.getLogger(__name__)
@@ -49,10 +49,22 @@ def _choice(raw: str | None, kind: type[Reason] | type[When]) -> Any:
         return None
 
 
-def visitor_state(ticket: Ticket) -> str:
-    """Return what the kiosk shows for a request: its status, or "late" when it waits too long."""
-    after = timedelta(seconds=float(current_app.config["ESCALATE_AFTER_SECONDS"]))
-    return "late" if tickets.is_escalated(ticket, utcnow(), after) else str(ticket.status)
+def _seconds(name: str) -> timedelta:
+    """Return a setting given in seconds."""
+    return timedelta(seconds=float(current_app.config[name]))
+
+
+def status_context(ticket: Ticket | None) -> dict[str, Any]:
+    """Return the live status: the request, its state (or "late", or "gone") and the seconds it holds the idle reset."""
+    if ticket is None:
+        return {"ticket": None, "state": "gone", "hold": 0}
+    now = utcnow()
+    if ticket.is_urgent:
+        late = urgent.unanswered(ticket, now, _seconds("URGENT_ANSWER_SECONDS"))
+    else:
+        late = tickets.is_escalated(ticket, now, _seconds("ESCALATE_AFTER_SECONDS"))
+    hold = urgent.hold_seconds(ticket, now, _seconds("URGENT_HOLD_SECONDS"))
+    return {"ticket": ticket, "state": "late" if late else str(ticket.status), "hold": hold}
 
 
 def _screen(partial: str, status: int = 200, **context: Any) -> Response:
@@ -66,17 +78,21 @@ def _sorry(message: str, status: int) -> Response:
     return _screen("talk/_sorry.html", status=status, message=message, back_url=url_for(".start"))
 
 
-def _refused() -> Response:
-    """Tell a visitor calmly that this screen cannot call staff (the log says why)."""
+def refused(urgent: bool = False) -> Response:
+    """Tell a visitor calmly that this screen cannot call staff (the log says why); after Get help now, with the
+    emergency number."""
     message = _("This screen cannot call staff. Please go to the front desk, where staff will be glad to help.")
-    return _screen("talk/_refused.html", status=403, message=message, back_url=url_for("visitor.menu"))
+    extra = {"title": _("Urgent help")} if urgent else {}
+    return _screen(
+        "talk/_refused.html", status=403, message=message, urgent=urgent, back_url=url_for("visitor.menu"), **extra
+    )
 
 
 @bp.get("")
 def start() -> ResponseReturnValue:
     """Ask what the visitor wants, or show their ticket if they already have one."""
     if known_kiosk() is None:
-        return _refused()
+        return refused()
     if tickets.open_for_visit(db.get_session(), visit_token()) is not None:
         return redirect(url_for(".ticket"))
     return _screen("talk/_reason.html", reasons=REASONS, back_url=url_for("visitor.menu"))
@@ -121,7 +137,7 @@ def create() -> ResponseReturnValue:
     first_name = None if request.form.get("skip_name") else request.form.get("first_name")
     kiosk = known_kiosk()
     if kiosk is None:
-        return _refused()
+        return refused()
     config = current_app.config
     try:
         tickets.create(
@@ -149,7 +165,10 @@ def create() -> ResponseReturnValue:
             config["REQUEST_LIMIT_WINDOW_SECONDS"],
         )
         return _sorry(_("Many requests were sent from this screen just now. Please go to the front desk."), 429)
-    except sa.exc.SQLAlchemyError:
+    except sa.exc.SQLAlchemyError as error:
+        if not db.is_busy(error) and isinstance(error, db.UNAVAILABLE):
+            db.report_unavailable(error)
+            return _sorry(unreachable_message(), 503)
         log.exception("Could not store a visitor request")
         return _sorry(_("Sorry, your request could not be sent. Please try again, or go to the front desk."), 503)
     # Only now, with the request committed, does the visitor see a number.
@@ -162,10 +181,11 @@ def ticket() -> ResponseReturnValue:
     current = tickets.latest_for_visit(db.get_session(), visit_token())
     if current is None:
         return redirect(url_for(".start"))
+    if current.is_urgent:
+        return redirect(url_for(".urgent"))
     return _screen(
         "talk/_ticket.html",
-        ticket=current,
-        state=visitor_state(current),
+        **status_context(current),
         reasons=REASONS,
         whens=WHENS,
         title=_("Your number is %(number)d", number=current.number),
@@ -178,13 +198,18 @@ def status() -> ResponseReturnValue:
     """Return the ticket's status for the kiosk to poll; 204 when nothing changed since `seen`."""
     try:
         current = tickets.latest_for_visit(db.get_session(), visit_token())
-    except sa.exc.SQLAlchemyError:
-        log.exception("Could not read a visitor's request status")
-        return make_response("", 204)  # keep showing the last state; the next poll tries again
-    state = visitor_state(current) if current else "gone"
-    if request.args.get("seen") == state:
+    except sa.exc.SQLAlchemyError as error:
+        if db.is_busy(error):
+            return make_response("", 204)  # keep showing the last state; the next poll tries again
+        db.report_unavailable(error)
+        # The visitor is told, and the poll goes on: the status comes back by itself with the database.
+        # Whether the request is urgent is unknown now, so the screen keeps holding the idle reset off.
+        shown = {"ticket": None, "state": "unreachable", "hold": int(_seconds("URGENT_HOLD_SECONDS").total_seconds())}
+    else:
+        shown = status_context(current)
+    if request.args.get("seen") == shown["state"]:
         return make_response("", 204)
-    return make_response(render_template("talk/_status.html", ticket=current, state=state))
+    return make_response(render_template("talk/_status.html", **shown))
 
 
 @bp.route("/ticket/cancel", methods=["GET", "POST"])
@@ -193,6 +218,9 @@ def cancel() -> ResponseReturnValue:
     current = tickets.open_for_visit(db.get_session(), visit_token())
     if current is None:
         return redirect(url_for(".ticket"))
+    if current.is_urgent:
+        # A visitor who may be confused or in great pain cannot call off an emergency; staff close it.
+        return redirect(url_for(".urgent"), code=303)
     if request.method == "GET":
         return _screen("talk/_cancel.html", ticket=current, back_url=url_for(".ticket"))
     # Staff may have closed it a moment earlier; the ticket screen then says how it ended.

@@ -1,19 +1,39 @@
-"""The sciatica pages: every heading, paragraph and list item, each its own translatable message."""
+"""The sciatica pages: every heading, paragraph and list item, each its own translatable message.
+
+Reviewed against the NHS "Sciatica" page, NICE guideline NG59 (1.2.1, 1.2.7) and the Cochrane review of
+massage for low-back pain (Furlan 2015): nothing here claims more than they support. Messages with
+%(number)s are filled with the EMERGENCY_NUMBER setting wherever they are shown or read aloud.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from kiosk.i18n import SafeLazyString as LazyString, lazy_gettext as _l
+from kiosk.i18n import SafeLazyString as LazyString, gettext, lazy_gettext as _l
 
 
 @dataclass(frozen=True)
 class Block:
-    """One piece of a page: a heading, a paragraph, a list, a note, a warning or the nerve picture."""
+    """One piece of a page.
 
-    kind: str  # "h2", "p", "list", "note", "warning" or "figure"
+    kind is "h2", "p", "note" or "warning" (one message each), "list" (one message per item),
+    "figure" (the nerve picture), "urgent-link" (a fact and what to do about it, shown as a warning that
+    is one link to the urgent page), or a care card in the NHS style, "emergency" or "today": texts[0] is
+    its heading, texts[1] its lead line and texts[2:] the signs. The emergency card has Get help now.
+    """
+
+    kind: str
     texts: tuple[LazyString, ...]
+
+
+def text_in(message: LazyString, number: str) -> str:
+    """Return a message in the current language, with the emergency number where it has a place for one."""
+    # Only messages made for a number are formatted, so a stray % in another translation breaks nothing;
+    # a translation that lost its placeholder falls back to the English, which still shows the number.
+    if "%(number)s" in message.message_id:
+        return gettext(message.message_id, number=number)
+    return str(message)
 
 
 @dataclass(frozen=True)
@@ -27,18 +47,25 @@ class Topic:
     blocks: tuple[Block, ...]
     parent: str | None = None
     children: tuple[str, ...] = field(default_factory=tuple)
+    # Keys of SOURCES that this page's claims rest on, shown at the foot of the page in this order.
+    sources: tuple[str, ...] = field(default_factory=tuple)
 
-    def texts(self) -> Iterator[str]:
-        """Yield the page's text in reading order, in the current language."""
+    def texts(self, number: str) -> Iterator[str]:
+        """Yield the page's text in reading order, in the current language, with number filled in."""
         yield str(self.title)
         for block in self.blocks:
             for text in block.texts:
-                yield str(text)
+                yield text_in(text, number)
 
 
 def p(text: LazyString) -> Block:
     """A paragraph: one message, as Sphinx makes one per paragraph, so translators see it whole."""
     return Block("p", (text,))
+
+
+def card(kind: str, heading: LazyString, lead: LazyString, *signs: LazyString) -> Block:
+    """A care card ("emergency" or "today"): a heading, a lead line and the signs, each its own message."""
+    return Block(kind, (heading, lead, *signs))
 
 
 NERVE_CAPTION = _l("The sciatic nerve starts in the lower back. It runs through the buttock and down the leg.")
@@ -50,6 +77,30 @@ NERVE_ALT = _l(
 DISCLAIMER = _l(
     "This kiosk gives general information only. It cannot tell you what is causing your pain. A doctor can."
 )
+
+# Where each page's claims come from: the keys are data, the labels are shown at the foot of each page.
+SOURCES: dict[str, LazyString] = {
+    # TRANSLATORS: A source shown at the foot of a page: the clinic's own text about sciatica.
+    "seed": _l("Our clinic's own notes on sciatica"),
+    # TRANSLATORS: A source shown at the foot of a page. Keep "NHS" and "nhs.uk" as they are.
+    "nhs": _l("NHS (UK health service): Sciatica, nhs.uk"),
+    # TRANSLATORS: A source shown at the foot of a page. Keep "NICE" and "NG59" as they are; you may translate
+    # the guideline's title.
+    "nice-ng59": _l("NICE guideline NG59: Low back pain and sciatica"),
+    # TRANSLATORS: A source shown at the foot of a page. Keep "Cochrane" as it is; you may translate the
+    # review's title.
+    "cochrane": _l("Cochrane review: Massage for low-back pain"),
+}
+# Where a reader can check each source (for staff and the docs; not shown to visitors).
+SOURCE_ADDRESSES = {
+    "seed": "the clinic's source text (tests/data/sciatica-seed.txt)",
+    "nhs": "https://www.nhs.uk/conditions/sciatica/",
+    "nice-ng59": "https://www.nice.org.uk/guidance/ng59 (recommendations 1.2.1 and 1.2.7)",
+    "cochrane": "Furlan AD et al. Massage for low-back pain. Cochrane Database Syst Rev 2015;(9):CD001929",
+}
+# TRANSLATORS: Heading of the emergency card on the urgent help page. %(number)s is the emergency telephone
+# number, such as 112 or 999; keep it exactly as written. "staff" means the people who work in this clinic.
+EMERGENCY_HEADING = _l("Emergency: call %(number)s or tell staff now")
 
 TOPICS: tuple[Topic, ...] = (
     Topic(
@@ -68,7 +119,7 @@ TOPICS: tuple[Topic, ...] = (
                 )
             ),
             Block("figure", (NERVE_CAPTION,)),
-            p(_l("Most people feel the pain in the lower back, the hip and the outer side of the leg.")),
+            p(_l("The pain is often in the lower back, the hip and the outer side of the leg.")),
             Block("h2", (_l("A sign of another problem"),)),
             p(
                 _l(
@@ -78,6 +129,7 @@ TOPICS: tuple[Topic, ...] = (
             ),
             p(_l("Sciatica can start all at once. It can also build up slowly.")),
         ),
+        sources=("seed", "nhs"),
     ),
     Topic(
         slug="symptoms",
@@ -105,9 +157,24 @@ TOPICS: tuple[Topic, ...] = (
             ),
             Block("h2", (_l("What can make it worse"),)),
             p(_l("For some people, sitting, sneezing or coughing makes the pain worse.")),
-            p(_l("Less often, it becomes hard to move the knee, the foot or the toes.")),
-            Block("warning", (_l("Pain, numbness or weakness in both legs needs urgent help."),)),
+            Block("h2", (_l("Warning signs"),)),
+            # Weakness is a warning sign, not something that merely makes it worse: the whole block links to
+            # the urgent page.
+            Block(
+                "urgent-link",
+                (
+                    _l("Less often, it becomes hard to move the knee, the foot or the toes."),
+                    # TRANSLATORS: Follows "Less often, it becomes hard to move the knee, the foot or the toes.";
+                    # both sentences together are one link to the urgent help page.
+                    _l("This is a warning sign. Tap here to see when to get help."),
+                ),
+            ),
+            Block(
+                "warning",
+                (_l("Pain, numbness, tingling or weakness in both legs is an emergency. Tell a staff member now."),),
+            ),
         ),
+        sources=("seed", "nhs"),
     ),
     Topic(
         slug="causes",
@@ -119,13 +186,14 @@ TOPICS: tuple[Topic, ...] = (
             p(_l("Sciatica starts when the sciatic nerve is irritated or inflamed.")),
             p(
                 _l(
-                    "The most common cause is a slipped disc in the lower back. The disc presses right on the "
+                    "The most common cause is a slipped disc in the lower back. The disc can press right on the "
                     "root of the nerve."
                 )
             ),
             p(_l("There are other causes too. Tap a button to learn more.")),
         ),
         children=("slipped-disc", "piriformis-syndrome", "spinal-stenosis", "spondylolisthesis"),
+        sources=("seed", "nhs"),
     ),
     Topic(
         slug="slipped-disc",
@@ -143,13 +211,14 @@ TOPICS: tuple[Topic, ...] = (
             ),
             p(
                 _l(
-                    "In the lower back, a disc can bulge or slip out of place. Doctors call this a lumbar "
-                    "disc herniation."
+                    "In the lower back, a disc can bulge out. People call this a slipped disc, but the disc does "
+                    "not really slip. Doctors call it a lumbar disc herniation."
                 )
             ),
             p(_l("The disc can then press right on the root of the sciatic nerve.")),
             p(_l("This is the most common cause of sciatica.")),
         ),
+        sources=("seed", "nhs"),
     ),
     Topic(
         slug="piriformis-syndrome",
@@ -166,8 +235,10 @@ TOPICS: tuple[Topic, ...] = (
                     "by itself and does not let go."
                 )
             ),
-            p(_l("The tight muscle can press on the sciatic nerve. This causes sciatica.")),
+            p(_l("The tight muscle can press on the sciatic nerve. This can cause sciatica.")),
         ),
+        # The NHS page does not list piriformis syndrome as a cause, so only the clinic's text is named.
+        sources=("seed",),
     ),
     Topic(
         slug="spinal-stenosis",
@@ -181,6 +252,7 @@ TOPICS: tuple[Topic, ...] = (
             p(_l("In spinal stenosis, this tunnel becomes narrower.")),
             p(_l("The narrow tunnel presses on the nerves inside it. This can cause sciatica.")),
         ),
+        sources=("seed", "nhs"),
     ),
     Topic(
         slug="spondylolisthesis",
@@ -194,40 +266,57 @@ TOPICS: tuple[Topic, ...] = (
             p(_l("Nerves leave the spine through small openings between the bones.")),
             p(_l("When a bone slips, the opening gets narrower. It can squeeze the nerve and cause sciatica.")),
         ),
+        sources=("seed", "nhs"),
     ),
     Topic(
         slug="massage",
-        title=_l("How massage can help"),
-        # TRANSLATORS: Menu button label. Keep it short: at most 30 characters.
-        button=_l("How massage helps"),
+        title=_l("Whether massage might help"),
+        # TRANSLATORS: Menu button label. Keep it short: at most 30 characters. A question, not a promise.
+        button=_l("Can massage help?"),
         icon="massage",
         blocks=(
+            # Cochrane (Furlan 2015): low to very low certainty, short-term benefit only, in low-back pain.
+            p(_l("Massage of the lower back, buttock and leg may ease pain and tight muscles for a while.")),
             p(
                 _l(
-                    "Many studies have found that special massage of the sciatic area can ease the pressure "
-                    "on the sciatic nerve. Less pressure on the nerve can relieve the pain."
+                    "Some studies found that massage eased low back pain for a short time. But the research is "
+                    "limited, and the results are not certain."
+                )
+            ),
+            p(_l("Massage cannot fix a slipped disc.")),
+            Block("h2", (_l("What UK guidance says"),)),
+            # NICE NG59 1.2.7: consider manual therapy only as part of a package that includes exercise.
+            p(
+                _l(
+                    "UK health guidance says massage may help as part of a plan that also has exercise. It "
+                    "should not be your only treatment."
+                )
+            ),
+            # NICE NG59 1.2.1 and the NHS: keep up normal activities.
+            p(
+                _l(
+                    "Staying active helps most people with sciatica. Try to keep doing your everyday "
+                    "activities, as much as you can."
                 )
             ),
             Block("h2", (_l("How many sessions?"),)),
-            p(_l("Some people with moderate pain feel relief after just one session.")),
-            p(
-                _l(
-                    "Other people need several sessions. It takes time for a tight muscle to let go of the "
-                    "nerve. Then the relief can last."
-                )
-            ),
+            p(_l("Some people with moderate pain say they feel better after one session.")),
+            p(_l("Other people need several sessions before they notice a change. Some notice no change.")),
+            p(_l("A tight muscle can take time to relax. How long any relief lasts is different for each person.")),
             Block("h2", (_l("Sciatica that lasts a long time"),)),
             p(
                 _l(
-                    "If you have had sciatica for a long time, make massage a regular part of your plan to "
-                    "stay well. This can give you relief that lasts, and help keep the pain from coming back."
+                    "If you have had sciatica for a long time, ask a doctor or physiotherapist about a longer "
+                    "plan. Massage may be one part of it, along with exercise."
                 )
             ),
+            p(_l("No treatment can promise to keep the pain away for good.")),
             Block(
                 "note",
                 (_l("Massage does not replace a doctor. If your pain is severe or getting worse, see a doctor."),),
             ),
         ),
+        sources=("seed", "nice-ng59", "cochrane", "nhs"),
     ),
     Topic(
         slug="urgent-help",
@@ -236,32 +325,46 @@ TOPICS: tuple[Topic, ...] = (
         button=_l("Urgent help"),
         icon="urgent",
         blocks=(
-            Block("warning", (_l("Get emergency help now if you have sciatica and any of these:"),)),
-            Block(
-                "list",
-                (
-                    _l("Sciatica in both legs"),
-                    _l("Numbness or tingling in both legs"),
-                    _l("Numbness or tingling around the genitals or the buttocks (the part of the body you sit on)"),
-                    _l("You cannot control your bladder or bowels"),
-                    _l("It is suddenly hard to pass urine (pee)"),
-                    _l("Weakness in the legs that is severe or getting worse"),
-                ),
+            # The NHS "call 999 or go to A&E" list, with the sexual and bladder signs of NHS trusts' cauda equina
+            # cards; the wider, older wording where the NHS narrows it ("numbness or tingling in both legs").
+            card(
+                "emergency",
+                EMERGENCY_HEADING,
+                # TRANSLATORS: "Get help now" must be the same words as on the "Get help now" button.
+                _l("Do not wait for your massage. Get help now if you have sciatica and any of these:"),
+                _l("Sciatica in both legs"),
+                _l("Numbness or tingling in both legs"),
+                # TRANSLATORS: "bottom" is the everyday word for the buttocks, the part of the body you sit on.
+                _l("Numbness or tingling around the genitals or the buttocks (your bottom)"),
+                # TRANSLATORS: The anus is the opening where poo leaves the body. "Back passage" is the polite
+                # everyday word; use your language's polite everyday word.
+                _l("Numbness around the anus (back passage)"),
+                _l("New problems with sex, such as numb genitals or trouble getting an erection"),
+                # TRANSLATORS: "pee" is the everyday word for passing urine. Use your language's everyday word.
+                _l("You find it hard to start to pee (pass urine), or you cannot pee, and this is new for you"),
+                # TRANSLATORS: "pee or poo": everyday words for passing urine or stools.
+                _l("You cannot control when you pee or poo (your bladder or bowels), and this is new for you"),
+                _l("You do not feel when you need to pee or poo, and this is new for you"),
+                _l("Weakness in the legs that is severe or getting worse"),
             ),
             p(
+                # TRANSLATORS: %(number)s is the emergency telephone number; keep it exactly as written.
                 _l(
-                    "These can be signs that the nerves at the bottom of the spine are badly squeezed. This "
-                    "is called cauda equina syndrome. It needs treatment in hospital straight away."
+                    "These can be signs that the nerves at the lowest part of the spine are badly squeezed. This "
+                    "is called cauda equina syndrome. It needs treatment in hospital straight away. If this "
+                    "happens at home, call %(number)s or go to a hospital emergency department."
                 )
             ),
-            Block(
-                "warning",
-                (
-                    _l(
-                        "Do not wait for a massage. Tell a staff member now, call your local "
-                        "emergency number, or go to the emergency department."
-                    ),
-                ),
+            # The NHS "ask for an urgent GP appointment" group.
+            card(
+                "today",
+                _l("See a doctor today"),
+                _l("Call your doctor and ask to be seen today if you have sciatica and any of these:"),
+                _l("A fever (high temperature), or you feel very unwell"),
+                _l("You have cancer now, or had it in the past"),
+                _l("You are losing weight without trying"),
+                _l("The pain started after a fall or an accident"),
+                _l("One leg is getting weaker"),
             ),
             Block("h2", (_l("See a doctor soon if"),)),
             Block(
@@ -273,11 +376,14 @@ TOPICS: tuple[Topic, ...] = (
                 ),
             ),
         ),
+        sources=("nhs", "nice-ng59"),
     ),
 )
 
 BY_SLUG: dict[str, Topic] = {topic.slug: topic for topic in TOPICS}
 MENU: tuple[Topic, ...] = tuple(topic for topic in TOPICS if topic.parent is None)
+# The one list of emergency signs: the urgent page's card, and the screen after "Get help now".
+EMERGENCY_CARD: Block = next(block for block in BY_SLUG["urgent-help"].blocks if block.kind == "emergency")
 
 
 def topic(slug: str) -> Topic | None:

@@ -17,8 +17,8 @@
 
   let root = null;        // the current page's #kiosk-listen
   let strings = {};
-  let sentences = [];     // [{index, text, audio}]
-  let index = 0;          // the sentence being read
+  let sentences = [];     // the clips: [{index, sentences, text, audio}]; a staff recording covers a whole message
+  let index = 0;          // the clip being read
   let playing = false;
   let run = 0;            // bumped on every start, jump and stop; stale async work checks it
   let clips = new Map();  // sentence index -> Promise of an object URL
@@ -61,12 +61,14 @@
     clips = new Map();
   }
 
+  /** Highlight the sentences a clip reads: one for the synthetic voice, all of a message for a recording. */
   function highlight(i) {
     for (const old of document.querySelectorAll("." + CURRENT)) old.classList.remove(CURRENT);
-    const span = i === null ? null : document.querySelector(`.kiosk-sentence[data-sentence="${i}"]`);
-    if (!span) return;
-    span.classList.add(CURRENT);
-    reveal(span);
+    if (i === null || !sentences[i]) return;
+    const numbers = sentences[i].sentences || [sentences[i].index];
+    const spans = numbers.map((n) => document.querySelector(`.kiosk-sentence[data-sentence="${n}"]`)).filter(Boolean);
+    for (const span of spans) span.classList.add(CURRENT);
+    if (spans.length) reveal(spans[0]);
   }
 
   /** Scroll a sentence into the space between the sticky controls and the sticky footer. */

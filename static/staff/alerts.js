@@ -1,4 +1,5 @@
-// Desktop notifications while the dashboard's tab is hidden: a new request, or one that waited too long.
+// Desktop notifications while the dashboard's tab is hidden: an urgent request, a new one, or one that waited
+// too long.
 // The browser's permission is asked once, on the first click on the page; the button shows the state.
 "use strict";
 
@@ -42,7 +43,7 @@
     const alert = new Notification(desk.format(desk.strings[`alert_${kind}`], { number: item.dataset.number }), {
       body: language ? language.textContent.replace(/\s+/g, " ").trim() : "",
       tag: `ticket-${id}-${kind}`,
-      requireInteraction: kind === "late",
+      requireInteraction: kind !== "new",
     });
     alert.addEventListener("click", () => {
       window.focus();
@@ -51,7 +52,8 @@
   }
 
   document.addEventListener("staff:update", (event) => {
-    const { fresh, late } = event.detail;
+    const { fresh, late, urgent } = event.detail;
+    for (const id of urgent) notify(id, "urgent");
     for (const id of late) notify(id, "late");
     for (const id of fresh) if (!late.includes(id)) notify(id, "new");
   });

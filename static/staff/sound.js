@@ -1,6 +1,7 @@
-// The dashboard's sounds, made here with WebAudio (no sound files): a chime for a new request, and for an
-// escalated one an alarm that repeats until someone acts on it. The Sound button shows what is true:
-// on, off, or blocked by the browser until someone clicks the page.
+// The dashboard's sounds, made here with WebAudio (no sound files): a chime for a new request, for an
+// escalated one an alarm that repeats until someone acts on it, and the urgent siren, which urgent.js asks for
+// (event "staff:sound") and which plays whatever the Sound switch says: an urgent request must always be heard.
+// The Sound button shows what is true: on, off, or blocked by the browser until someone clicks the page.
 "use strict";
 
 (function () {
@@ -12,6 +13,8 @@
   let soundOn = localStorage.getItem("staff-sound") !== "off";
   let audio = null;
   let alarm = null;
+  // A siren was asked for while the browser blocked sound: the hint says how to allow it, even with Sound off.
+  let sirenBlocked = false;
 
   function audioContext() {
     const Context = window.AudioContext || window.webkitAudioContext;
@@ -34,7 +37,8 @@
     toggle.dataset.state = now;
     toggle.setAttribute("aria-pressed", String(soundOn));
     toggle.textContent = desk.strings[`sound_${now}`];
-    if (hint) hint.hidden = now !== "blocked";
+    if (audio && audio.state === "running") sirenBlocked = false;
+    if (hint) hint.hidden = now !== "blocked" && !sirenBlocked;
   }
 
   function tone(context, frequency, start, length, type) {
@@ -64,9 +68,45 @@
     }
   }
 
-  /** Escalated requests nobody has acted on yet (a pending Done or No-show counts as acting). */
+  /** A rising and falling sweep: the urgent siren's one "whoop". */
+  function sweep(context, start, length) {
+    const oscillator = context.createOscillator();
+    const gain = context.createGain();
+    oscillator.type = "sawtooth";
+    oscillator.frequency.setValueAtTime(600, start);
+    oscillator.frequency.linearRampToValueAtTime(1400, start + length * 0.6);
+    oscillator.frequency.linearRampToValueAtTime(600, start + length);
+    gain.gain.setValueAtTime(0.0001, start);
+    gain.gain.exponentialRampToValueAtTime(0.35, start + 0.03);
+    gain.gain.setValueAtTime(0.35, start + length - 0.05);
+    gain.gain.exponentialRampToValueAtTime(0.0001, start + length);
+    oscillator.connect(gain).connect(context.destination);
+    oscillator.start(start);
+    oscillator.stop(start + length + 0.05);
+  }
+
+  /** Play the urgent siren, Sound switch on or off; only the browser's autoplay block can stop it. */
+  function siren() {
+    const context = audioContext();
+    const running = Boolean(context) && context.state === "running";
+    // sound: the page means it to be heard (always); state: what the Sound button shows, unchanged by the siren.
+    const detail = { kind: "urgent", sound: true, state: state(), played: running };
+    document.dispatchEvent(new CustomEvent("staff:chime", { detail }));
+    if (!context) return;
+    if (!running) {
+      // Only a click on the page can let it play now (see below); urgent.js asks again every few seconds.
+      sirenBlocked = true;
+      show();
+      return;
+    }
+    const now = context.currentTime;
+    for (let i = 0; i < 3; i += 1) sweep(context, now + i * 0.55, 0.5);
+  }
+
+  /** Escalated booking requests nobody has acted on yet (a pending Done or No-show counts as acting);
+      urgent requests repeat their own siren instead (urgent.js). */
   function unanswered() {
-    return desk.cards().filter((item) => item.dataset.late === "true"
+    return desk.cards().filter((item) => item.dataset.late === "true" && item.dataset.urgent !== "true"
       && !item.classList.contains("staff-request--pending"));
   }
 
@@ -102,6 +142,9 @@
     keepAlarm();
   });
   document.addEventListener("staff:pending", keepAlarm);
+  document.addEventListener("staff:sound", (event) => {
+    if (event.detail && event.detail.kind === "urgent") siren();
+  });
 
   show();
   keepAlarm();

@@ -1,6 +1,7 @@
 // Front-desk dashboard: notices new and escalated requests after each poll, keeps a new request
 // highlighted until someone at this screen has seen it (hovered, focused or acted on), and shares the
 // page's strings with sound.js, alerts.js, undo.js and offline.js, which listen for "staff:update".
+// Urgent requests are left out of the new/late news: urgent.js sounds their own siren, from the moment they show.
 "use strict";
 
 (function () {
@@ -59,11 +60,22 @@
   document.addEventListener("pointerover", (event) => markSeen(event.target));
   document.addEventListener("focusin", (event) => markSeen(event.target));
 
+  function isUrgent(item) {
+    return item.dataset.urgent === "true";
+  }
+
+  /** Booking requests (not urgent) by id, with whether each waits too long: what the chime and alarm follow. */
   function snapshot() {
-    return new Map(cards().map((item) => [item.dataset.ticketId, item.dataset.late === "true"]));
+    const booking = document.querySelectorAll(`#${panelId} [data-ticket-id]:not([data-urgent="true"])`);
+    return new Map([...booking].map((item) => [item.dataset.ticketId, item.dataset.late === "true"]));
+  }
+
+  function urgentIds() {
+    return new Set(cards().filter(isUrgent).map((item) => item.dataset.ticketId));
   }
 
   let known = snapshot();
+  let knownUrgent = urgentIds();
 
   // afterSwap runs in the same task that inserts the new list, so a new request never shows unmarked.
   document.addEventListener("htmx:afterSwap", () => {
@@ -71,12 +83,16 @@
     const current = snapshot();
     const fresh = [...current.keys()].filter((id) => !known.has(id));
     const late = [...current].filter(([id, isLate]) => isLate && !known.get(id)).map(([id]) => id);
+    // A booking request made urgent by its visitor shows up here too, though its card was already on the page.
+    const currentUrgent = urgentIds();
+    const urgent = [...currentUrgent].filter((id) => !knownUrgent.has(id));
     known = current;
+    knownUrgent = currentUrgent;
     highlight();
     saveSeen();
     if (late.length) live.textContent = strings.late;
     else if (fresh.length) live.textContent = strings.new;
-    document.dispatchEvent(new CustomEvent("staff:update", { detail: { fresh, late } }));
+    document.dispatchEvent(new CustomEvent("staff:update", { detail: { fresh, late, urgent } }));
     const notice = document.getElementById("staff-notice");
     if (notice) setTimeout(() => notice.remove(), NOTICE_MS);
   });

@@ -58,3 +58,31 @@
     }
   }, { capture: true });
 })();
+
+// Get help now. An urgent call that nobody has answered holds the idle reset off, for as long as the server
+// says (data-idle-hold, seconds, counted from the tap), so a visitor who walks away still leaves the number and
+// the signs on screen until staff answer. If the kiosk cannot reach its server at all, the button says so.
+(function () {
+  let holdUntil = 0;
+
+  function readHold() {
+    const held = document.querySelector("[data-idle-hold]");
+    holdUntil = held ? Date.now() + Number(held.dataset.idleHold) * 1000 : 0;
+  }
+
+  document.addEventListener("kiosk:idle", (event) => {
+    const left = holdUntil - Date.now();
+    if (left > 0) {
+      event.preventDefault();
+      event.detail.retryMs = left;
+    }
+  });
+  document.addEventListener("htmx:afterSettle", readHold);
+  readHold();
+
+  document.addEventListener("htmx:sendError", (event) => {
+    const form = event.detail.elt && event.detail.elt.closest && event.detail.elt.closest("[data-get-help]");
+    const note = form && form.querySelector("[data-get-help-offline]");
+    if (note) note.hidden = false;
+  });
+})();

@@ -33,6 +33,13 @@
   }
 
   function askStillThere() {
+    // A screen that must stay up (an urgent call nobody has answered yet) cancels this event to hold the
+    // reset off; it is asked again after retryMs, which it may shorten.
+    const asking = new CustomEvent("kiosk:idle", { cancelable: true, detail: { retryMs: idleMs } });
+    if (!document.dispatchEvent(asking)) {
+      idleTimer = setTimeout(askStillThere, Math.max(1000, Math.min(idleMs, asking.detail.retryMs)));
+      return;
+    }
     remaining = countdownFrom;
     countdownText.textContent = countdownTexts[remaining];
     dialog.showModal();

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from flask import Flask, g
@@ -121,3 +122,55 @@ def test_db_revision_writes_a_migration_of_what_the_models_changed(
     head = db._script().get_current_head()
     assert f"down_revision = '{head}'" in text or f'down_revision = "{head}"' in text
     assert "op." not in text  # the models and the schema agree, so there is nothing to do
+
+
+def _to_revision(engine: sa.Engine, revision: str, downgrade: bool = False) -> None:
+    """Move the schema to one revision, as an older (or newer) kiosk left it."""
+    with engine.connect() as connection:
+        config = db._alembic_config()
+        config.attributes["connection"] = connection
+        (command.downgrade if downgrade else command.upgrade)(config, revision)
+        connection.commit()
+
+
+def test_the_migrations_are_one_chain_through_both_branches(tmp_path: Path) -> None:
+    script = db._script()
+    # One head and no merge points: each revision follows exactly the one before it.
+    assert script.get_heads() == ["0003_desk_security"]
+    chain = [revision.revision for revision in script.walk_revisions()]
+    assert chain == ["0003_desk_security", "0002_urgent_requests", "0001"]
+    assert [revision.down_revision for revision in script.walk_revisions()] == ["0002_urgent_requests", "0001", None]
+    assert make_app(tmp_path / "data").test_cli_runner().invoke(args=["db", "current"]).output.strip() == (
+        "database at 0003_desk_security; newest 0003_desk_security"
+    )
+
+
+def test_a_database_at_the_urgent_revision_is_upgraded_keeping_its_requests(database_url: str) -> None:
+    engine = db.make_engine(database_url)
+    try:
+        _to_revision(engine, "0002_urgent_requests")
+        with engine.begin() as connection:
+            connection.exec_driver_sql(
+                "INSERT INTO tickets (day, number, visit, kiosk, reason, status, created_at, urgent_at) VALUES "
+                "('2026-03-02', 1, 'visit-olderaaaaaaaaaaa', 'Hall', 'urgent', 'waiting', "
+                "'2026-03-02 12:00:00', '2026-03-02 12:00:00')"
+            )
+        db.migrate(engine)
+        assert db.current_revision(engine) == "0003_desk_security"
+        with engine.connect() as connection:
+            row = connection.exec_driver_sql("SELECT reason, urgent_at IS NOT NULL, language FROM tickets").one()
+            assert tuple(row) == ("urgent", True, None)
+            assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+        # The one-open-request-per-visit index survived both migrations' table copies on SQLite.
+        with pytest.raises(sa.exc.IntegrityError), engine.begin() as connection:
+            connection.exec_driver_sql(
+                "INSERT INTO tickets (day, number, visit, kiosk, reason, status, created_at) VALUES "
+                "('2026-03-02', 2, 'visit-olderaaaaaaaaaaa', 'Hall', 'book', 'waiting', '2026-03-02 12:01:00')"
+            )
+        # And back: the desk's revision comes off cleanly, then goes on again.
+        _to_revision(engine, "0002_urgent_requests", downgrade=True)
+        assert db.current_revision(engine) == "0002_urgent_requests"
+        db.migrate(engine)
+        assert db.current_revision(engine) == "0003_desk_security"
+    finally:
+        engine.dispose()

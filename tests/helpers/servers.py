@@ -44,11 +44,13 @@ class LiveServer:
 class ServeProcess:
     """`kiosk serve` in a child process on its own data directory, started and ready to answer."""
 
-    def __init__(self, data_dir: Path, *, env: dict[str, str] | None = None, port: int | None = None) -> None:
+    def __init__(
+        self, data_dir: Path, *, env: dict[str, str] | None = None, port: int | None = None, logs: Path | None = None
+    ) -> None:
         self.data_dir = data_dir
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = data_dir.parent / f"serve-{self.port}.log"
+        self.log_path = (logs or data_dir.parent) / f"serve-{self.port}.log"
         self.log = self.log_path.open("wb")
         self.process = subprocess.Popen(
             [str(KIOSK), "serve", "--host", "127.0.0.1", "--port", str(self.port)],

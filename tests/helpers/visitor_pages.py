@@ -4,4 +4,6 @@ from __future__ import annotations
 
 from kiosk.visitor import content
 
-VISITOR_PATHS = ["/", "/topics", "/talk-to-staff"] + [f"/topics/{topic.slug}" for topic in content.TOPICS]
+VISITOR_PATHS = ["/", "/topics", "/talk-to-staff", "/talk-to-staff/urgent"] + [
+    f"/topics/{topic.slug}" for topic in content.TOPICS
+]

@@ -139,8 +139,8 @@ print("finished", flush=True)
 @pytest.mark.parametrize(
     ("pause_at", "expected_after_restart"),
     [
-        (1, "Síntomas"),  # the new .po is written to its temp file but not yet renamed
-        (3, "Qué se siente"),  # the new .po is in place; the new .mo is written but not yet renamed
+        (1, "Síntomas"),  # the history copy is written to its temp file, nothing renamed yet
+        (3, "Síntomas"),  # the copy, the .po and the .mo are all written to temp files, none renamed yet
     ],
 )
 def test_a_save_killed_midway_leaves_the_old_catalog_intact(

@@ -107,3 +107,13 @@ def test_voices_reports_a_missing_engine_and_fails(tmp_path: Path) -> None:
     result = app.test_cli_runner().invoke(args=["speech", "voices"])
     assert result.exit_code == 1
     assert "BROKEN: the /nonexistent/espeak-ng command is not installed" in result.output
+
+
+def test_warm_renders_the_emergency_number_digit_by_digit(runner: FlaskCliRunner, speech_app: Flask) -> None:
+    assert runner.invoke(args=["speech", "warm", "--lang", "en"]).exit_code == 0
+    speech = speech_app.extensions["kiosk_speech"]
+    voice = speech.voice("en")
+    spaced = speech.cache.path(speech.key(voice, "Emergency: call 1 1 2 or tell staff now"))
+    whole = speech.cache.path(speech.key(voice, "Emergency: call 112 or tell staff now"))
+    assert speech.cache.usable(spaced)
+    assert not whole.exists()

@@ -70,7 +70,7 @@ def group_ends(pgid: int, within: float = 3) -> bool:
 def page_texts(app: Flask, code: str, slug: str = "what-is-sciatica") -> list[str]:
     """A page's sentences in one language."""
     with app.app_context(), in_language(code):
-        return page_sentences(content.BY_SLUG[slug])
+        return page_sentences(content.BY_SLUG[slug], "1 1 2")
 
 
 def render(app: Flask, code: str, text: str) -> Path:

@@ -14,6 +14,8 @@ from flask.testing import FlaskClient
 
 from kiosk import config
 from kiosk.speech.audio import check_mp3
+from kiosk.speech.service import in_language
+from kiosk.speech.text import page_sentences
 from kiosk.visitor import content
 from tests.helpers.app import make_app
 from tests.helpers.sox import broken_espeak
@@ -66,8 +68,10 @@ def test_every_sentence_on_every_page_is_highlightable_and_listed_in_reading_ord
 def test_title_list_items_notes_warnings_caption_and_disclaimer_are_all_read(client: FlaskClient) -> None:
     texts = [s["text"] for s in client.get("/en/listen/urgent-help").get_json()["sentences"]]
     assert texts[0] == "When to get urgent help"
-    assert "You cannot control your bladder or bowels" in texts
-    assert "Get emergency help now if you have sciatica and any of these:" in texts
+    assert "You cannot control when you pee or poo (your bladder or bowels), and this is new for you" in texts
+    assert "Get help now if you have sciatica and any of these:" in texts
+    # The card's heading is listed as the page shows it; its audio reads the number digit by digit.
+    assert "Emergency: call 112 or tell staff now" in texts
     assert texts[-3:] == [
         "This kiosk gives general information only.",
         "It cannot tell you what is causing your pain.",
@@ -162,3 +166,20 @@ def test_an_engine_that_breaks_on_first_use_answers_503_then_pages_show_the_note
     assert client.get(first_audio(client)).status_code == 503
     assert 'data-listen-status="unavailable"' in client.get("/en/topics/symptoms").get_data(as_text=True)
     app.extensions["kiosk_speech"].close()
+
+
+@pytest.mark.parametrize("tag", VOICED_TAGS)
+def test_the_emergency_number_is_shown_as_set_but_read_digit_by_digit(tmp_path: Path, tag: str) -> None:
+    app = make_app(tmp_path / "data", EMERGENCY_NUMBER="999")
+    client = app.test_client()
+    listing = client.get(f"/{tag}/listen/urgent-help").get_json()["sentences"]
+    speech = app.extensions["kiosk_speech"]
+    code = tag.replace("-", "_")
+    with app.app_context(), in_language(code):
+        voice = speech.voice(code)
+        spoken = page_sentences(content.BY_SLUG["urgent-help"], "9 9 9")
+    with_number = [(item, said) for item, said in zip(listing, spoken, strict=True) if "999" in item["text"]]
+    assert with_number, "the urgent page shows the number"
+    for item, said in with_number:
+        assert "9 9 9" in said
+        assert item["audio"].endswith(f"-{speech.key(voice, said).token}.mp3")

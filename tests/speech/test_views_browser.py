@@ -173,7 +173,7 @@ def test_a_page_restored_from_history_reads_aloud_again(live_server: Any, new_pa
     page.tap(".kiosk-urgent-link a")
     page.wait_for_selector("h1:has-text('When to get urgent help')")
     page.go_back()
-    page.wait_for_selector("h1:has-text('How massage can help')")
+    page.wait_for_selector("h1:has-text('Whether massage might help')")
     expect_highlighted(page, None)
     expect(page.locator("[data-listen-label]")).to_have_text("Listen")
     page.tap("[data-listen-action=toggle]")

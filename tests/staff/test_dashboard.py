@@ -23,7 +23,7 @@ from flask.testing import FlaskClient
 from kiosk.core import db
 from kiosk.core.clock import local_day
 from kiosk.core.models import Status, Ticket, utcnow
-from kiosk.talk import tickets
+from kiosk.talk import tickets, urgent
 from tests.helpers.app import make_app
 from tests.helpers.desk import PASSWORD, add_account, csrf_token, login
 from tests.helpers.servers import LiveServer
@@ -384,3 +384,74 @@ def test_an_action_the_database_cannot_store_says_so_and_the_panel_keeps_polling
     assert "problem saving that" in partial.get_data(as_text=True)
     assert "problem saving that" in client.get(plain.headers["Location"]).get_data(as_text=True)
     assert status_of(app, ticket.id) == Status.WAITING
+
+
+def urgent_from(app: Flask, visit: str) -> Ticket:
+    """Store a "Get help now" request as the kiosk would."""
+    with db.session_scope(app) as session:
+        return urgent.call(session, visit=visit, kiosk="Hall", zone=UTC).ticket
+
+
+def test_urgent_requests_are_first_and_marked_urgent_in_words(app: Flask, desk: FlaskClient) -> None:
+    booked = request_from(app, "visit-bookaaaaaaaaaaaaa", first_name="Bea")
+    helped = urgent_from(app, "visit-helpaaaaaaaaaaaaa")
+    page = desk.get("/staff/").get_data(as_text=True)
+    assert page.index(f'id="request-{helped.id}"') < page.index(f'id="request-{booked.id}"')
+    first = page.rindex("<li", 0, page.index(f'id="request-{helped.id}"'))
+    card = page[first : page.index(f'id="request-{booked.id}"')]
+    assert 'data-urgent="true"' in card
+    assert "staff-request--urgent" in card
+    assert "<strong>URGENT</strong>" in card
+    assert "Tapped Get help now: go at once" in card
+    assert "Urgent help" in card  # what the visitor wants, as the staff read it
+    rest = page[page.index(f'id="request-{booked.id}"') :]
+    assert "URGENT" not in rest[: rest.index("</li>")]
+
+
+def test_a_booking_made_urgent_changes_the_panel_even_though_its_status_did_not(app: Flask, desk: FlaskClient) -> None:
+    request_from(app, "visit-bookaaaaaaaaaaaaa")
+    stamp = STAMP.search(desk.get("/staff/requests").get_data(as_text=True)).group(1)
+    urgent_from(app, "visit-bookaaaaaaaaaaaaa")
+    changed = desk.get(f"/staff/requests?seen={stamp}")
+    assert changed.status_code == 200
+    assert 'data-urgent="true" data-status="waiting"' in changed.get_data(as_text=True)
+
+
+def test_an_urgent_request_is_late_after_the_urgent_answer_time(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "data", URGENT_ANSWER_SECONDS=0, WTF_CSRF_ENABLED=False)
+    add_account(app, "Ana")
+    desk = app.test_client()
+    login(desk, "Ana")
+    urgent_from(app, "visit-helpaaaaaaaaaaaaa")
+    assert 'data-late="true"' in desk.get("/staff/").get_data(as_text=True)
+
+
+def test_history_and_csv_count_urgent_requests_apart(app: Flask, desk: FlaskClient) -> None:
+    request_from(app, "visit-bookaaaaaaaaaaaaa")
+    urgent_from(app, "visit-helpaaaaaaaaaaaaa")
+    page = desk.get("/staff/history").get_data(as_text=True)
+    assert '<strong data-count="urgent">1</strong>' in page
+    assert 'staff-mark--urgent">URGENT</strong>' in page
+    rows = list(csv.DictReader(io.StringIO(desk.get("/staff/history.csv").get_data(as_text=True))))
+    assert [(row["reason"], row["urgent"]) for row in rows] == [("book", "no"), ("urgent", "yes")]
+
+
+def test_an_urgent_request_has_its_language_and_the_csv_keeps_urgent_and_language_columns(
+    app: Flask, desk: FlaskClient
+) -> None:
+    request_from(app, "visit-bookaaaaaaaaaaaaa", language="zh_Hans")
+    with db.session_scope(app) as session:
+        helped = urgent.call(session, visit="visit-helpaaaaaaaaaaaaa", kiosk="Hall", zone=UTC, language="ar").ticket
+    page = desk.get("/staff/").get_data(as_text=True)
+    card = page[page.rindex("<li", 0, page.index(f'id="request-{helped.id}"')) :]
+    card = card[: card.index("</li>")]
+    assert "<strong>URGENT</strong>" in card
+    assert '<bdi lang="ar" dir="rtl">العربية</bdi> · <span>Arabic</span>' in card
+    history = desk.get("/staff/history").get_data(as_text=True)
+    assert '<strong data-count="urgent">1</strong>' in history
+    assert '<bdi lang="ar" dir="rtl">العربية</bdi>' in history
+    rows = list(csv.DictReader(io.StringIO(desk.get("/staff/history.csv").get_data(as_text=True))))
+    assert [(row["urgent"], bool(row["urgent_at"]), row["language"], row["language_name"]) for row in rows] == [
+        ("no", False, "zh-Hans", "中文 (简体) · Chinese (Simplified)"),
+        ("yes", True, "ar", "العربية · Arabic"),
+    ]

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from kiosk.core import db
 from kiosk.core.models import Ticket
-from kiosk.talk import tickets
+from kiosk.talk import tickets, urgent
 from tests.helpers.app import make_app
 from tests.helpers.browser import LANDSCAPE
 from tests.helpers.desk import PASSWORD, add_account
@@ -218,3 +218,52 @@ def test_offline_turns_the_buttons_off_and_says_when_it_last_had_news(server: Li
     page.unroute("**/staff/requests*")
     expect(banner).to_be_hidden()
     expect(button).to_be_enabled()
+
+
+def call_for_help(server: LiveServer, visit: str, language: str = "ar") -> int:
+    """Tap Get help now as a kiosk would; return the urgent request's id."""
+    with db.session_scope(server.app) as session:
+        return urgent.call(session, visit=visit.ljust(20, "a"), kiosk="Hall", zone=UTC, language=language).ticket.id
+
+
+def test_the_siren_plays_with_sound_off_and_the_button_still_tells_the_truth(server: LiveServer, new_page: Any) -> None:
+    page = dashboard(new_page, server, BLOCKED_AUDIO)
+    toggle = page.locator("[data-chime-toggle]")
+    page.locator("h1").click()  # the browser now lets the page play
+    expect(toggle).to_have_attribute("data-state", "on")
+    toggle.click()
+    expect(toggle).to_have_attribute("data-state", "off")
+    ticket = call_for_help(server, "visit-siren")
+    expect(card(page, ticket)).to_have_attribute("data-urgent", "true")
+    page.wait_for_function("window.__chimes.some((chime) => chime.kind === 'urgent')")
+    sounds = page.evaluate("window.__chimes")
+    siren = next(chime for chime in sounds if chime["kind"] == "urgent")
+    assert (siren["sound"], siren["played"], siren["state"]) == (True, True, "off")
+    assert [chime["kind"] for chime in sounds if chime["kind"] != "urgent"] == []  # no booking chime for it
+    expect(toggle).to_have_attribute("data-state", "off")
+    expect(toggle).to_have_text("Sound: off")
+    expect(page.locator("[data-sound-hint]")).to_be_hidden()
+
+
+def test_a_siren_the_browser_blocks_shows_the_hint_even_with_sound_off(server: LiveServer, new_page: Any) -> None:
+    page = dashboard(new_page, server, BLOCKED_AUDIO, "localStorage.setItem('staff-sound', 'off');")
+    toggle = page.locator("[data-chime-toggle]")
+    expect(toggle).to_have_attribute("data-state", "off")
+    expect(page.locator("[data-sound-hint]")).to_be_hidden()
+    call_for_help(server, "visit-blocked")
+    page.wait_for_function("window.__chimes.some((chime) => chime.kind === 'urgent')")
+    assert page.evaluate("window.__chimes.find((chime) => chime.kind === 'urgent').played") is False
+    expect(page.locator("[data-sound-hint]")).to_be_visible()
+    expect(toggle).to_have_attribute("data-state", "off")  # the switch is still off: the button says so
+
+
+def test_an_urgent_request_raises_a_desktop_alert_while_the_tab_is_hidden(server: LiveServer, new_page: Any) -> None:
+    page = dashboard(new_page, server, "window.__permission = 'granted';")  # allowed on an earlier day
+    expect(page.locator("[data-alerts-toggle]")).to_have_attribute("data-state", "on")
+    page.evaluate("window.__hidden = true")
+    ticket = call_for_help(server, "visit-alert")
+    page.wait_for_function("window.__notes.length >= 1")
+    number = card(page, ticket).get_attribute("data-number")
+    assert page.evaluate("window.__notes") == [
+        {"title": f"URGENT: number {number} needs help now", "body": "Language: العربية · Arabic"}
+    ]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,6 +17,7 @@ from kiosk.core import db
 from kiosk.core.models import Staff, Status, Ticket, TicketEvent
 from kiosk.staff import accounts
 from kiosk.talk import tickets
+from tests.helpers.threads import run_together
 
 NOON = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 UTC_ZONE = UTC
@@ -53,26 +53,6 @@ def new(session: Session, visit: str = "visit-aaaaaaaaaaaaaaaa", **fields: Any) 
 def staff_member(session: Session, name: str) -> Staff:
     """Add a front-desk account."""
     return accounts.add(session, name, "correct horse battery", ["front_desk"])
-
-
-def run_together(count: int, work: Callable[[int], Any]) -> list[Any]:
-    """Run work(i) on count threads released at the same moment; return results or exceptions."""
-    barrier = threading.Barrier(count)
-    results: list[Any] = [None] * count
-
-    def run(index: int) -> None:
-        barrier.wait()
-        try:
-            results[index] = work(index)
-        except Exception as error:  # noqa: BLE001 - the test inspects what each thread got
-            results[index] = error
-
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results
 
 
 def test_numbers_count_up_from_one_and_start_again_each_day(session: Session) -> None:
@@ -222,6 +202,7 @@ def test_first_names_are_erased_at_the_end_of_the_day_and_counts_are_kept(sessio
         "no_show": 0,
         "cancelled": 0,
         "total": 1,
+        "urgent": 0,
     }
 
 

@@ -302,8 +302,32 @@ def test_a_burst_of_taps_over_http_creates_exactly_one_request(storage_apps: Cal
     assert len(all_tickets(app)) == 1
 
 
-def test_a_database_failure_while_polling_keeps_the_last_status_on_screen(app: Flask, client: FlaskClient) -> None:
+def test_a_database_failure_while_polling_tells_the_visitor_and_keeps_polling(app: Flask, client: FlaskClient) -> None:
     ask(client)
     with app.extensions["kiosk_db"]["engine"].begin() as connection:
         connection.exec_driver_sql("ALTER TABLE tickets RENAME TO tickets_gone")
-    assert client.get("/en/talk-to-staff/ticket/status?seen=waiting").status_code == 204
+    page = client.get("/en/talk-to-staff/ticket/status?seen=waiting")
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "reach the staff from this screen" in body
+    assert 'data-state="unreachable"' in body
+    assert "seen=unreachable" in body  # still polling, so the status comes back by itself
+    assert "ticket/cancel" not in body  # nothing offered that needs the database
+    assert client.get("/en/talk-to-staff/ticket/status?seen=unreachable").status_code == 204
+    with app.extensions["kiosk_db"]["engine"].begin() as connection:
+        connection.exec_driver_sql("ALTER TABLE tickets_gone RENAME TO tickets")
+    back = client.get("/en/talk-to-staff/ticket/status?seen=unreachable").get_data(as_text=True)
+    assert 'data-state="waiting"' in back
+
+
+def test_a_busy_database_while_polling_keeps_the_last_status_on_screen(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "data", WTF_CSRF_ENABLED=False, DATABASE_LOCK_TIMEOUT_SECONDS=0.2)
+    client = app.test_client()
+    ask(client)
+    blocker = sqlite3.connect(tmp_path / "data" / "kiosk.sqlite3", isolation_level=None)
+    blocker.execute("BEGIN EXCLUSIVE")
+    try:
+        assert client.get("/en/talk-to-staff/ticket/status?seen=waiting").status_code == 204
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()

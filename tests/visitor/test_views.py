@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
+from pathlib import Path
 
+import pytest
 from flask.testing import FlaskClient
 
 from kiosk.visitor import content
+from tests.helpers.app import make_app
 from tests.helpers.visitor_pages import VISITOR_PATHS
 
 
@@ -52,25 +56,63 @@ def test_causes_page_links_to_all_four_causes(client: FlaskClient) -> None:
         assert f'href="/en/topics/{slug}"' in body
 
 
-def test_every_page_offers_talk_to_staff_and_the_disclaimer(client: FlaskClient) -> None:
+def test_every_page_offers_get_help_now_booking_and_the_disclaimer(client: FlaskClient) -> None:
     for path in VISITOR_PATHS:
         body = client.get(f"/en{path}").get_data(as_text=True)
-        assert "Talk to staff about booking" in body, path
-        if path != "/talk-to-staff":
+        assert "Get help now" in body, path
+        # The urgent screen, where Get help now leads, keeps booking apart.
+        assert ("Talk to staff about booking" in body) is (path != "/talk-to-staff/urgent"), path
+        if not path.startswith("/talk-to-staff"):
             assert "general information only" in body, path
 
 
-def test_urgent_page_lists_every_red_flag(client: FlaskClient) -> None:
+def test_urgent_page_shows_both_care_cards_with_every_sign_and_the_number(client: FlaskClient) -> None:
     body = client.get("/en/topics/urgent-help").get_data(as_text=True)
-    for flag in (
-        "Sciatica in both legs",
-        "Numbness or tingling in both legs",
-        "genitals or the buttocks",
-        "control your bladder or bowels",
-        "hard to pass urine",
-        "severe or getting worse",
-    ):
-        assert flag in body
+    card = html.unescape(body[body.index('id="emergency"') : body.index('id="today"')])
+    assert "Emergency: call 112 or tell staff now" in card
+    for sign in content.EMERGENCY_CARD.texts[2:]:
+        assert str(sign) in card
+    # The card's own button makes the same urgent request as the one at the foot of every screen.
+    assert 'action="/en/talk-to-staff/urgent"' in card
+    later = body[body.index('id="today"') :]
+    assert "See a doctor today" in later
+    for today in ("A fever (high temperature)", "cancer now, or had it in the past", "One leg is getting weaker"):
+        assert today in later
+    assert "%(number)s" not in body
+    assert "call 112 or go to a hospital emergency department" in body
+
+
+def test_the_configured_emergency_number_is_what_every_page_shows(tmp_path: Path) -> None:
+    client = make_app(tmp_path / "data", EMERGENCY_NUMBER="999").test_client()
+    body = client.get("/fr/topics/urgent-help").get_data(as_text=True)
+    assert "999" in body
+    assert "112" not in body
+
+
+def test_weakness_on_the_symptoms_page_is_a_warning_that_links_to_the_urgent_page(client: FlaskClient) -> None:
+    body = client.get("/en/topics/symptoms").get_data(as_text=True)
+    link = body[body.index('class="kiosk-warning__link"') :]
+    link = link[: link.index("</a>")]
+    assert 'href="/en/topics/urgent-help"' in link
+    assert "hard to move the knee, the foot or the toes" in link
+
+
+@pytest.mark.parametrize(("tag", "day"), [("en", "November 30, 2026"), ("es", "30 de noviembre de 2026")])
+def test_every_topic_page_names_its_sources_and_when_it_was_last_reviewed(tmp_path: Path, tag: str, day: str) -> None:
+    client = make_app(tmp_path / "data", CONTENT_REVIEWED="2026-11-30").test_client()
+    for topic in content.TOPICS:
+        body = client.get(f"/{tag}/topics/{topic.slug}").get_data(as_text=True)
+        assert day in body[body.index("data-reviewed") :], topic.slug
+    body = client.get("/en/topics/massage").get_data(as_text=True)
+    sources = html.unescape(body[body.index('class="kiosk-sources"') :])
+    for label in ("Our clinic's own notes", "NICE guideline NG59", "Cochrane review", "NHS"):
+        assert label in sources, label
+
+
+def test_the_welcome_screen_asks_whether_massage_might_help(client: FlaskClient) -> None:
+    body = client.get("/en/").get_data(as_text=True)
+    assert "whether massage might help" in body
+    assert "how massage can help" not in body
 
 
 def test_nerve_drawing_has_a_text_alternative(client: FlaskClient) -> None:

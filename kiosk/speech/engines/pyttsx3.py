@@ -10,6 +10,8 @@
 - Empty text raises AssertionError: refuse it first.
 - Every save prints a line to stdout: the worker points stdout at /dev/null.
 - Threads sharing engines hang, crash and mix voices: one engine per process, one job at a time.
+- It calls espeak_Synth without espeakPHONEMES, so `[[...]]` phoneme input from the pronunciation
+  lexicon would be read out as letters: the flag is added, as the espeak-ng command always has it.
 """
 
 from __future__ import annotations
@@ -31,14 +33,21 @@ CHUNK_CHARACTERS = 1000
 _BREAK_AFTER_SENTENCE = re.compile(r"(?<=[.!?…;:。！？؟])\s+")
 
 
+def _cut(sentence: str, limit: int) -> int:
+    """Find where to cut a long sentence: the last space before limit that is not inside [[phonemes]]."""
+    cut = sentence.rfind(" ", 0, limit)
+    while cut > 0 and sentence.count("[[", 0, cut) > sentence.count("]]", 0, cut):
+        cut = sentence.rfind(" ", 0, sentence.rfind("[[", 0, cut))
+    return cut if cut > 0 else limit
+
+
 def chunks(text: str, limit: int) -> list[str]:
     """Cut text into pieces of at most limit characters, at sentence ends, else at spaces."""
     pieces: list[str] = []
     current = ""
     for sentence in _BREAK_AFTER_SENTENCE.split(text.strip()):
         while len(sentence) > limit:
-            cut = sentence.rfind(" ", 0, limit)
-            cut = cut if cut > 0 else limit
+            cut = _cut(sentence, limit)
             pieces.extend(filter(None, [current, sentence[:cut]]))
             current, sentence = "", sentence[cut:].lstrip()
         if current and len(current) + 1 + len(sentence) > limit:
@@ -48,6 +57,22 @@ def chunks(text: str, limit: int) -> list[str]:
     if current:
         pieces.append(current)
     return pieces
+
+
+def _read_phoneme_input() -> None:
+    """Have pyttsx3's driver synthesise with espeakPHONEMES, so [[...]] in the text is read as phonemes."""
+    from pyttsx3.drivers import _espeak
+
+    synth = _espeak.Synth
+    if getattr(_espeak, "kiosk_phoneme_input", False):
+        return
+
+    def synth_with_phonemes(text: bytes, *args: Any, flags: int = 0, **kwargs: Any) -> Any:
+        return synth(text, *args, flags=flags | _espeak.PHONEMES, **kwargs)
+
+    # The driver looks Synth up on the module at every call, so replacing it here is enough.
+    _espeak.Synth = synth_with_phonemes
+    _espeak.kiosk_phoneme_input = True
 
 
 @dataclass
@@ -86,6 +111,7 @@ class Pyttsx3Engine:
 
             # Kept for the life of the process: a collected engine leaves truncated files behind.
             self._engine: Any = pyttsx3.init("espeak")
+            _read_phoneme_input()
         except (OSError, ImportError, RuntimeError) as exc:
             raise EngineUnavailable(f"pyttsx3 could not start libespeak-ng: {exc}") from exc
         self._voices = voice_names([voice.id for voice in self._engine.getProperty("voices")])

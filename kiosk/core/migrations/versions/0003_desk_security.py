@@ -1,7 +1,7 @@
 """Front-desk security: shared rate limits instead of the account lockout, known kiosks, the visit's language.
 
-Revision ID: 0002_desk_security
-Revises: 0001
+Revision ID: 0003_desk_security
+Revises: 0002_urgent_requests
 Create Date: 2026-11-30
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002_desk_security"
-down_revision = "0001"
+revision = "0003_desk_security"
+down_revision = "0002_urgent_requests"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,1 @@
+"""Running the kiosk unattended: structured logs and `kiosk logs`, backups and restores."""
