@@ -455,7 +455,7 @@ def tap_to_dashboard(url: str, keys: list[str], taps: int, label: str, context: 
             kiosk.goto(f"{url}/kiosk/start?key={keys[tap % len(keys)]}")
             kiosk.goto(f"{url}/en/")
             time.sleep(random.uniform(0, 1))
-            button = ".kiosk-footer [data-get-help] button"
+            button = ".kiosk-dock [data-get-help] button"
             kiosk.evaluate(MARK_TAP, button)
             heard = desk.evaluate("window.__sirens.length")
             kiosk.tap(button)

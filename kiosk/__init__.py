@@ -30,7 +30,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from kiosk.speech import service as speech, views as listen
     from kiosk.staff import dashboard, login
     from kiosk.talk import urgent_views, views as talk  # noqa: F401 - importing urgent_views puts its routes on talk.bp
-    from kiosk.visitor import display, emergency, views as visitor
+    from kiosk.visitor import display, emergency, outage_views as outage, views as visitor
 
     data_dir = (test_config or {}).get("DATA_DIR") or os.environ.get("KIOSK_DATA_DIR")
     app = Flask(
@@ -73,6 +73,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         cli.bp,
         assets.bp,
         display.bp,
+        outage.bp,
         kiosks.bp,
         visitor.bp,
         talk.bp,

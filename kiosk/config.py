@@ -25,9 +25,12 @@ HSTS_SECONDS = 31_536_000
 LANGUAGES = ["en", "es", "fr", "pt_BR", "zh_Hans", "vi", "ar", "ru", "fil"]
 DEFAULT_LANGUAGE = "en"
 
-# Seconds of no touch before "Are you still there?", then seconds of countdown before the reset.
+# Seconds of no touch before "Are you still there?", then seconds of countdown before the reset. The
+# timer starts with a visit's first touch, so an untouched welcome screen never asks.
 IDLE_SECONDS = 90
 IDLE_COUNTDOWN_SECONDS = 30
+# The text size a visit starts with: "normal" (24 px), "large" (30 px) or "largest" (36 px).
+DEFAULT_TEXT_SIZE = "large"
 
 # Cookie session for the visit; the idle reset clears it.
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -45,6 +48,9 @@ TIMEZONE = None
 # Talk to staff: seconds without acknowledgement before the kiosk apologises and the desk is alerted,
 # and how long a visitor's first name is kept (None: until the end of the day it was given).
 ESCALATE_AFTER_SECONDS = 180
+# An open request keeps the kiosk on its visit (no idle reset) until it is done, a no-show or cancelled,
+# or until it has waited this long: then the visitor has most likely gone, and the kiosk may reset.
+TICKET_WAIT_MAX_SECONDS = 30 * 60
 FIRST_NAME_RETENTION_SECONDS = None
 # The emergency telephone number visitors are told to call, in digits ("999", "112", "911"). Unset, the
 # kiosk shows 112 and logs a warning at every start: set it to this clinic's number.

@@ -14,7 +14,7 @@ from playwright.sync_api import ViewportSize
 from tests.helpers import storage
 from tests.helpers.app import make_app
 from tests.helpers.browser import CHROMIUM, CHROMIUM_FLAGS, PORTRAIT
-from tests.helpers.servers import LiveServer
+from tests.helpers.servers import LiveServer, SlowDown
 
 
 @pytest.fixture
@@ -52,6 +52,25 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     server = LiveServer(make_app(tmp_path_factory.mktemp("live"), REQUEST_LIMIT_PER_KIOSK=100_000))
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def slow_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A second real server whose answers a test can delay, path by path (slow_server.slow.delays)."""
+    # Like the live server, its one loopback kiosk stands for every test's kiosk.
+    app = make_app(tmp_path_factory.mktemp("slow"), REQUEST_LIMIT_PER_KIOSK=100_000)
+    server = LiveServer(app, SlowDown(app))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def slowed(slow_server: LiveServer) -> Iterator[LiveServer]:
+    """The slow server, its delays cleared again after the test."""
+    assert slow_server.slow is not None
+    yield slow_server
+    slow_server.slow.wait_idle()
+    slow_server.slow.delays.clear()
 
 
 @pytest.fixture(scope="session")

@@ -251,6 +251,15 @@ def is_busy(error: BaseException) -> bool:
     )
 
 
+def is_full(error: BaseException) -> bool:
+    """Tell a database that can still be read but not written, because its disk is full."""
+    original = getattr(error, "orig", None) or error
+    return isinstance(error, sa.exc.OperationalError) and (
+        type(original).__name__ == "DiskFull"
+        or any(words in str(error) for words in ("database or disk is full", "No space left on device"))
+    )
+
+
 def _migrate_when_reachable(db_engine: Engine) -> None:
     """Keep trying to migrate in the background until the database server answers."""
 

@@ -21,6 +21,9 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "media-src 'self' blob:",
         "font-src 'self'",
         "connect-src 'self'",
+        # The kiosk's service worker (/sw.js, kiosk.visitor.outage_views) and nothing else.
+        "worker-src 'self'",
+        "manifest-src 'self'",
         "object-src 'none'",
         "base-uri 'none'",
         "form-action 'self'",

@@ -15,17 +15,21 @@ FIRST_TOPIC = f"/topics/{content.TOPICS[0].slug}"
 SCREENS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("templates/visitor/_home.html", ("/",)),
     ("templates/visitor/_menu.html", ("/topics",)),
+    ("templates/visitor/_language.html", ("/language",)),
+    ("templates/visitor/_new_visit.html", ("/new-visit",)),
     ("templates/visitor/", (FIRST_TOPIC,)),
     ("templates/talk/_urgent.html", ("/talk-to-staff/urgent",)),
     ("templates/talk/_get_help.html", ("/", "/talk-to-staff/urgent")),
     ("templates/talk/", ("/talk-to-staff",)),
     ("templates/speech/", (FIRST_TOPIC,)),
     ("templates/components/_nerve.html", (FIRST_TOPIC,)),
+    ("templates/components/_dock.html", ("/topics",)),
     ("templates/components/", ("/",)),
     ("templates/base.html", ("/",)),
     ("kiosk/talk/", ("/talk-to-staff",)),
     ("kiosk/speech/", (FIRST_TOPIC,)),
     ("kiosk/visitor/views.py", ("/", "/topics")),
+    ("kiosk/visitor/pictures.py", (FIRST_TOPIC,)),
     ("kiosk/visitor/", ("/",)),
 )
 

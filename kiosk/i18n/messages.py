@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import g
-from flask_babel import Babel, Domain, format_date, get_domain
+from flask_babel import Babel, Domain, force_locale, format_date, get_domain
 from flask_babel.speaklater import LazyString
 from markupsafe import Markup, escape
 
@@ -82,6 +82,12 @@ def request_translations() -> Any:
     if translations is None:
         translations = g.kiosk_translations = get_domain().get_translations()
     return translations
+
+
+def gettext_in(code: str, string: str) -> str:
+    """Translate a message into one given language, whatever the request's (for a line shown in every language)."""
+    with force_locale(code):
+        return str(get_domain().get_translations().ugettext(string))
 
 
 def gettext(string: str, **variables: Any) -> str:

@@ -63,3 +63,23 @@ def urgent_status_lines(ticket: Ticket, state: str, number: str) -> list[str]:
         coming = _("Your request is now marked urgent. A staff member is coming now.")
     # TRANSLATORS: Shown after "Get help now", while waiting for staff: so that staff find the visitor here.
     return [coming, _("Please stay where you are.")]
+
+
+def talk_chip_label(state: str) -> str:
+    """Return the one or two words the ticket chip at the foot of every screen shows for a request's state."""
+    labels = {
+        # TRANSLATORS: Status on the small ticket chip at the foot of the screen. At most 16 characters.
+        str(Status.WAITING): _("Waiting"),
+        # TRANSLATORS: Status on the ticket chip: no one has answered for a while. At most 16 characters.
+        "late": _("Still waiting"),
+        # TRANSLATORS: Status on the ticket chip: a staff member is coming. At most 16 characters.
+        str(Status.ACKNOWLEDGED): _("On the way"),
+        # TRANSLATORS: Status on the ticket chip: the request was dealt with. At most 16 characters.
+        str(Status.DONE): _("Done"),
+        # TRANSLATORS: Status on the ticket chip: staff could not find the visitor. At most 16 characters.
+        str(Status.NO_SHOW): _("Not found"),
+        # TRANSLATORS: Status on the ticket chip: the request was cancelled. At most 16 characters.
+        str(Status.CANCELLED): _("Cancelled"),
+    }
+    # TRANSLATORS: Status on the ticket chip: the request no longer exists. At most 16 characters.
+    return labels.get(state) or _("Ended")

@@ -218,6 +218,13 @@ def is_escalated(ticket: Ticket, now: datetime, after: timedelta) -> bool:
     return ticket.status == Status.WAITING and now - ticket.created_at >= after
 
 
+def holds_visit(ticket: Ticket, now: datetime, longest: timedelta) -> timedelta:
+    """Return how much longer a request keeps its visit from the idle reset: zero once it ended or waited longest."""
+    if not ticket.is_open:
+        return timedelta(0)
+    return max(ticket.created_at + longest - now, timedelta(0))
+
+
 def waited(ticket: Ticket, now: datetime) -> timedelta:
     """Return how long the visitor waited for someone: until acknowledged or closed, or until now."""
     end = ticket.acknowledged_at or ticket.closed_at or now

@@ -10,7 +10,18 @@ from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, current_app, make_response, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 
 from kiosk import i18n
@@ -21,13 +32,14 @@ from kiosk.core.partials import render_screen
 from kiosk.i18n import gettext as _
 from kiosk.kiosks.guard import known_kiosk
 from kiosk.talk import keyboard, tickets, urgent
-from kiosk.talk.labels import REASONS, WHENS, talk_status_label, unreachable_message
+from kiosk.talk.labels import REASONS, WHENS, talk_chip_label, talk_status_label, unreachable_message
 from kiosk.visitor.language_urls import language_prefixed
 
 log = logging.getLogger(__name__)
 
 bp = language_prefixed(Blueprint("talk", __name__, url_prefix="/<lang>/talk-to-staff"))
 bp.add_app_template_global(talk_status_label, "talk_status_label")
+bp.add_app_template_global(talk_chip_label, "talk_chip_label")
 
 VISIT_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
@@ -67,6 +79,44 @@ def status_context(ticket: Ticket | None) -> dict[str, Any]:
     return {"ticket": ticket, "state": "late" if late else str(ticket.status), "hold": hold}
 
 
+def visitor_state(ticket: Ticket) -> str:
+    """Return what the kiosk shows for a request: its status, or "late" when it waits too long."""
+    return str(status_context(ticket)["state"])
+
+
+def hold_seconds(ticket: Ticket) -> int:
+    """Return how many more seconds this request keeps the kiosk from its idle reset."""
+    return int(tickets.holds_visit(ticket, utcnow(), _seconds("TICKET_WAIT_MAX_SECONDS")).total_seconds())
+
+
+def open_visit_ticket() -> Ticket | None:
+    """Return this visit's open request, for the chip at the foot of every screen; looked up once per request."""
+    if "kiosk_visit_ticket" not in g:
+        token = session.get("visit")
+        found = None
+        # A visit that never opened the flow has no token, and so no request: no query at all.
+        if isinstance(token, str) and VISIT_TOKEN.fullmatch(token):
+            try:
+                found = tickets.open_for_visit(db.get_session(), token)
+            except sa.exc.SQLAlchemyError as error:
+                # The screen still shows, without the chip; the outage is logged once a minute, not per page.
+                if not db.is_busy(error):
+                    db.report_unavailable(error)
+        g.kiosk_visit_ticket = found
+    ticket: Ticket | None = g.kiosk_visit_ticket
+    return ticket
+
+
+@bp.app_context_processor
+def ticket_context() -> dict[str, Any]:
+    """Give every screen the visit's open request, for the ticket chip and the idle reset's hold."""
+    return {
+        "open_visit_ticket": open_visit_ticket,
+        "ticket_state": visitor_state,
+        "ticket_hold_seconds": hold_seconds,
+    }
+
+
 def _screen(partial: str, status: int = 200, **context: Any) -> Response:
     """Render one of the flow's screens, without the staff button at its foot."""
     context.setdefault("title", _("Talk to staff about booking"))
@@ -82,10 +132,18 @@ def refused(urgent: bool = False) -> Response:
     """Tell a visitor calmly that this screen cannot call staff (the log says why); after Get help now, with the
     emergency number."""
     message = _("This screen cannot call staff. Please go to the front desk, where staff will be glad to help.")
-    extra = {"title": _("Urgent help")} if urgent else {}
-    return _screen(
-        "talk/_refused.html", status=403, message=message, urgent=urgent, back_url=url_for("visitor.menu"), **extra
-    )
+    if urgent:
+        # As the urgent screen: the dock leaves out Get help now, which would only be refused again.
+        return render_screen(
+            "talk/_refused.html",
+            status=403,
+            screen="urgent",
+            title=_("Urgent help"),
+            message=message,
+            urgent=True,
+            back_url=url_for("visitor.menu"),
+        )
+    return _screen("talk/_refused.html", status=403, message=message, urgent=False, back_url=url_for("visitor.menu"))
 
 
 @bp.get("")
@@ -190,6 +248,7 @@ def ticket() -> ResponseReturnValue:
         whens=WHENS,
         title=_("Your number is %(number)d", number=current.number),
         back_url=url_for("visitor.menu"),
+        hide_chip=True,
     )
 
 
@@ -212,6 +271,21 @@ def status() -> ResponseReturnValue:
     return make_response(render_template("talk/_status.html", **shown))
 
 
+@bp.get("/ticket/chip")
+def chip() -> ResponseReturnValue:
+    """Return the ticket chip for the kiosk to poll; 204 when nothing changed since `seen`."""
+    try:
+        current = tickets.latest_for_visit(db.get_session(), visit_token())
+    except sa.exc.SQLAlchemyError as error:
+        if not db.is_busy(error):
+            db.report_unavailable(error)
+        return make_response("", 204)  # keep showing the last state; the next poll tries again
+    state = visitor_state(current) if current else "gone"
+    if request.args.get("seen") == state:
+        return make_response("", 204)
+    return make_response(render_template("talk/_chip.html", ticket=current, state=state))
+
+
 @bp.route("/ticket/cancel", methods=["GET", "POST"])
 def cancel() -> ResponseReturnValue:
     """Ask whether to cancel the request, and cancel it on a yes."""
@@ -222,7 +296,7 @@ def cancel() -> ResponseReturnValue:
         # A visitor who may be confused or in great pain cannot call off an emergency; staff close it.
         return redirect(url_for(".urgent"), code=303)
     if request.method == "GET":
-        return _screen("talk/_cancel.html", ticket=current, back_url=url_for(".ticket"))
+        return _screen("talk/_cancel.html", ticket=current, back_url=url_for(".ticket"), hide_chip=True)
     # Staff may have closed it a moment earlier; the ticket screen then says how it ended.
     with contextlib.suppress(tickets.TicketConflict, tickets.TicketNotFound):
         tickets.act(db.get_session(), current.id, "cancel", visit=visit_token())

@@ -71,8 +71,9 @@ def card(kind: str, heading: LazyString, lead: LazyString, *signs: LazyString) -
 NERVE_CAPTION = _l("The sciatic nerve starts in the lower back. It runs through the buttock and down the leg.")
 # TRANSLATORS: Text alternative for the drawing of the sciatic nerve, read by screen readers.
 NERVE_ALT = _l(
-    "Drawing of a person seen from behind. A yellow line shows the sciatic nerve. It starts in "
-    "the lower back, passes through the buttock and runs down the back of the leg to the foot."
+    "Drawing of a person seen from behind. A glowing yellow line shows the sciatic nerve in one leg. "
+    "It starts in the lower back, passes through the buttock, runs down the back of the thigh and "
+    "behind the knee, and ends in the foot."
 )
 DISCLAIMER = _l(
     "This kiosk gives general information only. It cannot tell you what is causing your pain. A doctor can."

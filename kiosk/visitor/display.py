@@ -23,7 +23,7 @@ bp.add_app_template_filter(countdown_text, "countdown_text")
 def display_context() -> dict[str, Any]:
     """Give every template the visit's display choices, language and idle timings."""
     return {
-        "display": display_choices(session),
+        "display": display_choices(session, current_app.config["DEFAULT_TEXT_SIZE"]),
         "language": i18n.current_language(),
         "idle_seconds": int(current_app.config["IDLE_SECONDS"]),
         "idle_countdown": int(current_app.config["IDLE_COUNTDOWN_SECONDS"]),
@@ -52,7 +52,8 @@ def change_display() -> ResponseReturnValue:
         session["contrast"] = contrast
     if is_partial():
         # The choice lives on <html>, outside any swap, so the page script applies it.
-        response: Response = make_response("", 204, trigger={"kiosk-display": display_choices(session)})
+        choices = display_choices(session, current_app.config["DEFAULT_TEXT_SIZE"])
+        response: Response = make_response("", 204, trigger={"kiosk-display": choices})
         return response
     return redirect(safe_next(request.form.get("next")))
 

@@ -11,6 +11,26 @@ from flask.typing import ResponseReturnValue
 from kiosk import i18n
 
 
+def this_page() -> str:
+    """Return this screen's address with its query, for a control that brings the visitor back to it."""
+    query = request.query_string.decode() if request.method == "GET" else ""
+    return request.path + ("?" + query if query else "")
+
+
+def page_language(path: str) -> i18n.Language | None:
+    """Return the language a kiosk address is in (/es/topics: Spanish), or None for any other address."""
+    first = path.split("/", 2)[1] if path.startswith("/") else ""
+    return i18n.match(first.split("?", 1)[0], i18n.languages()) if first else None
+
+
+def in_language(path: str, tag: str) -> str:
+    """Return the same kiosk address in another language (/en/topics to /es/topics); else that language's home."""
+    if page_language(path) is None:
+        return f"/{tag}/"
+    rest = path.split("/", 2)[2] if path.count("/") >= 2 else ""
+    return f"/{tag}/{rest}"
+
+
 def add_language(endpoint: str, values: dict[str, Any]) -> None:
     """Keep the visitor's language in every link."""
     values.setdefault("lang", i18n.current_language().tag)

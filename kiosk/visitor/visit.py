@@ -11,12 +11,12 @@ TEXT_SIZES = ("normal", "large", "largest")
 CONTRASTS = ("normal", "high")
 
 
-def display_choices(stored: Mapping[str, Any]) -> dict[str, str]:
+def display_choices(stored: Mapping[str, Any], default_size: str = TEXT_SIZES[0]) -> dict[str, str]:
     """Return a visit's display choices from what its session holds, defaulting any missing or tampered value."""
     size = stored.get("text_size")
     contrast = stored.get("contrast")
     return {
-        "text_size": size if size in TEXT_SIZES else TEXT_SIZES[0],
+        "text_size": size if size in TEXT_SIZES else default_size if default_size in TEXT_SIZES else TEXT_SIZES[0],
         "contrast": contrast if contrast in CONTRASTS else CONTRASTS[0],
     }
 

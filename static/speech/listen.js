@@ -71,16 +71,16 @@
     if (spans.length) reveal(spans[0]);
   }
 
-  /** Scroll a sentence into the space between the sticky controls and the sticky footer. */
+  /** Scroll a sentence into the page's column, below the controls that stick to its top while reading. */
   function reveal(span) {
     const box = span.getBoundingClientRect();
-    const footer = document.querySelector(".kiosk-footer");
-    const top = playing && root ? root.offsetHeight : 0;  // the controls stick to the top while reading
-    let bottom = footer ? footer.getBoundingClientRect().top : window.innerHeight;
-    if (status.textContent) bottom = Math.min(bottom, status.getBoundingClientRect().top);  // a message shows
+    const column = span.closest(".kiosk-main");
+    const frame = column ? column.getBoundingClientRect() : { top: 0, bottom: window.innerHeight };
+    const top = frame.top + (playing && root ? root.offsetHeight : 0);  // the controls stick while reading
+    const bottom = frame.bottom;
     if (box.top >= top && box.bottom <= bottom) return;
     const smooth = !matchMedia("(prefers-reduced-motion: reduce)").matches;
-    window.scrollBy({ top: (box.top + box.bottom - top - bottom) / 2, behavior: smooth ? "smooth" : "auto" });
+    (column || window).scrollBy({ top: (box.top + box.bottom - top - bottom) / 2, behavior: smooth ? "smooth" : "auto" });
   }
 
   /** Show the Listen/Stop toggle's state and the extra controls. */

@@ -1,5 +1,6 @@
 """The Content-Security-Policy in Debian's Chromium: no page of the kiosk or the staff screens breaks it, in any
-of their states (urgent, refused, offline, unreachable, recording) and with the CSP in force."""
+of their states (urgent, refused, offline, unreachable, recording, the service worker's offline page) and with
+the CSP in force."""
 
 from __future__ import annotations
 
@@ -16,16 +17,25 @@ from kiosk.core import db
 from kiosk.core.models import utcnow
 from kiosk.talk import tickets, urgent
 from tests.helpers.app import make_app
-from tests.helpers.browser import CSP_VIOLATIONS, LANDSCAPE, PORTRAIT
+from tests.helpers.browser import CSP_VIOLATIONS, LANDSCAPE, PORTRAIT, wait_until
 from tests.helpers.desk import PASSWORD, add_account
 from tests.helpers.editor import entry_for, store_of
 from tests.helpers.servers import LiveServer
 
 pytestmark = pytest.mark.browser
 
-VISITOR_PAGES = ["/en/", "/en/topics", "/en/topics/symptoms", "/ar/topics/causes", "/en/talk-to-staff"]
+VISITOR_PAGES = [
+    "/en/",
+    "/en/topics",
+    "/en/topics/symptoms",
+    "/ar/topics/causes",
+    "/en/talk-to-staff",
+    "/en/language?next=/en/topics",
+    "/en/new-visit",
+    "/en/offline",
+]
 STAFF_PAGES = ["/staff/", "/staff/history", "/staff/translations/", "/staff/translations/fr/"]
-GET_HELP = ".kiosk-footer [data-get-help] button"
+GET_HELP = ".kiosk-dock [data-get-help] button"
 RECORDED = "Sciatica is pain that comes from the sciatic nerve."
 
 
@@ -122,7 +132,7 @@ def test_the_talk_and_urgent_screens_keep_to_the_csp_in_every_state(server: Live
     offline.goto(url + "/en/topics")
     offline.route("**/talk-to-staff/urgent", lambda route: route.abort())
     offline.tap(GET_HELP)
-    expect(offline.locator(".kiosk-footer [data-get-help-offline]")).to_be_visible()
+    expect(offline.locator(".kiosk-dock [data-get-help-offline]")).to_be_visible()
     found["get help, offline"] = violations(offline)
 
     # A screen that is not a known kiosk.
@@ -188,4 +198,27 @@ def test_the_dashboard_and_the_editors_sound_screens_keep_to_the_csp(server: Liv
         page.locator(f"#sound-{causes.id} [data-sound-listen]").click()
     assert answer.value.status == 200
     found["editor, Listen"] = violations(page)
+    assert {where: seen for where, seen in found.items() if seen} == {}
+
+
+def test_the_service_worker_and_its_offline_page_keep_to_the_csp(server: LiveServer, new_page: Any) -> None:
+    page = enforcing(new_page)
+    page.goto(server.url + "/es/topics/symptoms")
+    # The worker registers and installs under the CSP (worker-src 'self'), keeping this language's offline page.
+    wait_until(page, "() => navigator.serviceWorker.controller !== null")
+    wait_until(page, "async (path) => !!(await caches.match(path))", "/es/offline")
+    found = {"worker installed": violations(page)}
+    # The ticket chip in the dock, polled under the CSP too.
+    page.goto(server.url + "/es/talk-to-staff/name?reason=question")
+    page.tap("[data-talk-send]")
+    page.locator("[data-ticket-number]").wait_for()
+    page.goto(server.url + "/es/topics")
+    expect(page.locator("#talk-chip")).to_be_visible()
+    found["ticket chip"] = violations(page)
+    server.stop()
+    # The server is away: the worker answers with the kept offline page, whose kept headers carry the CSP.
+    page.tap("a[href='/es/topics/causes']")
+    page.wait_for_selector("html[data-kiosk=offline][lang=es]", state="attached")
+    expect(page.locator(".kiosk-offline__flags h2")).to_be_visible()
+    found["offline page from the worker"] = violations(page)
     assert {where: seen for where, seen in found.items() if seen} == {}

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import shutil
-import struct
-import zlib
+import time
 from pathlib import Path
 from typing import Any
 
@@ -79,23 +79,38 @@ def has_horizontal_scroll(page: Any) -> bool:
     return page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
 
 
-def _png_pixels(data: bytes) -> bytes:
-    """Return a PNG's decompressed image data."""
-    position, compressed = 8, b""
-    while position < len(data):
-        (length,) = struct.unpack(">I", data[position : position + 4])
-        if data[position + 4 : position + 8] == b"IDAT":
-            compressed += data[position + 8 : position + 8 + length]
-        position += 12 + length
-    return zlib.decompress(compressed)
+# The share of pixels that differ between two PNGs, decoded by the browser (PNG filters hide the size of
+# a change in the raw bytes: a whole button turning yellow changes only the bytes at its edges).
+PIXELS_DIFFER = """async ([a, b]) => {
+  const load = (src) => new Promise((ok, fail) => { const image = new Image(); image.onload = () => ok(image);
+    image.onerror = fail; image.src = src; });
+  const [x, y] = await Promise.all([load(a), load(b)]);
+  if (x.width !== y.width || x.height !== y.height) return 1;
+  const pixels = (image) => { const canvas = new OffscreenCanvas(image.width, image.height);
+    const context = canvas.getContext("2d"); context.drawImage(image, 0, 0);
+    return context.getImageData(0, 0, image.width, image.height).data; };
+  const p = pixels(x), q = pixels(y);
+  let differ = 0;
+  for (let i = 0; i < p.length; i += 4) if (p[i] !== q[i] || p[i + 1] !== q[i + 1] || p[i + 2] !== q[i + 2]) differ++;
+  return differ / (p.length / 4); }"""
+
+
+def _data_url(png: bytes) -> str:
+    """Return a PNG as a data: address."""
+    return "data:image/png;base64," + base64.b64encode(png).decode()
 
 
 def save_screenshot(page: Any, path: Path, tolerance: float = 0.005) -> None:
     """Save a screenshot for the docs, unless the one there differs only by rendering noise."""
     shot = page.screenshot()
     if path.exists():
-        old, new = _png_pixels(path.read_bytes()), _png_pixels(shot)
-        if len(old) == len(new) and sum(a != b for a, b in zip(old, new, strict=True)) <= tolerance * len(new):
+        # Compared on a blank page of its own, so the page under test (and its policies) is left alone.
+        blank = page.context.new_page()
+        try:
+            differ = blank.evaluate(PIXELS_DIFFER, [_data_url(path.read_bytes()), _data_url(shot)])
+        finally:
+            blank.close()
+        if differ <= tolerance:
             return
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(shot)
@@ -116,3 +131,11 @@ document.addEventListener('securitypolicyviolation', (event) => {
     event.violatedDirective + ' ' + event.blockedURI + ' ' + event.sourceFile + ':' + event.lineNumber);
 });
 """
+
+
+def wait_until(page: Any, predicate: str, arg: Any = None, seconds: float = 10) -> None:
+    """Wait until an async predicate evaluated in the page is true (wait_for_function takes a Promise for true)."""
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(predicate, arg):
+        assert time.monotonic() < deadline, f"still false after {seconds} s: {predicate}"
+        page.wait_for_timeout(50)

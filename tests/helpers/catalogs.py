@@ -17,10 +17,10 @@ def copy_translations(target: Path) -> Path:
 
 
 def set_translation(translations: Path, lang: str, msgid: str, text: str, fuzzy: bool = False) -> None:
-    """Change one translation and write both the .po and a .mo compiled without any checks."""
+    """Change (or add) one translation and write both the .po and a .mo compiled without any checks."""
     path = catalogs.po_path(translations, lang)
     catalog = catalogs.read_catalog(path, lang)
-    message = catalog[msgid]
+    message = catalog.get(msgid) or catalog.add(msgid)
     message.string = text
     if fuzzy:
         message.flags.add("fuzzy")

@@ -10,7 +10,9 @@ import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 from werkzeug.serving import BaseWSGIServer, make_server
@@ -25,12 +27,64 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-class LiveServer:
-    """The app served over HTTP in a background thread."""
+def whole_answer(app: Any, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+    """Answer a request in full and close what the app opened (a static file) before anything is sent."""
+    body = app(environ, start_response)
+    try:
+        return [b"".join(body)]
+    finally:
+        getattr(body, "close", lambda: None)()
+
+
+class Whole:
+    """WSGI middleware that hands the test server whole answers.
+
+    werkzeug's test server skips closing an answer when the browser hangs up at the wrong moment, which
+    leaves a static file open (a ResourceWarning, an error under -W error); a service worker and quick
+    taps make that hang-up common. Test pages are small, so reading each answer whole costs nothing.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        return whole_answer(self.app, environ, start_response)
+
+
+class SlowDown:
+    """WSGI middleware that answers chosen paths late, as a busy server would, and counts answers in flight."""
 
     def __init__(self, app: Flask) -> None:
         self.app = app
-        self.server: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True)
+        self.delays: dict[str, float] = {}
+        self.in_flight = 0
+        self.lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        with self.lock:
+            self.in_flight += 1
+        try:
+            time.sleep(self.delays.get(environ.get("PATH_INFO", ""), 0))
+            return whole_answer(self.app, environ, start_response)
+        finally:
+            with self.lock:
+                self.in_flight -= 1
+
+    def wait_idle(self, seconds: float = 10) -> None:
+        """Wait until no request is being answered, the late ones included."""
+        deadline = time.monotonic() + seconds
+        while self.in_flight and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert self.in_flight == 0, "requests still in flight"
+
+
+class LiveServer:
+    """The app served over HTTP in a background thread (optionally slowed down by a SlowDown)."""
+
+    def __init__(self, app: Flask, slow: SlowDown | None = None) -> None:
+        self.app = app
+        self.slow = slow
+        self.server: BaseWSGIServer = make_server("127.0.0.1", 0, Whole(slow or app), threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()

@@ -186,6 +186,20 @@ def test_a_request_is_escalated_only_after_the_configured_time_without_acknowled
     assert tickets.waited(acknowledged, NOON + timedelta(hours=1)) == timedelta(minutes=4)
 
 
+@pytest.mark.parametrize("closing", ["done", "no_show", "cancel"])
+def test_an_open_request_holds_its_visit_until_it_ends_or_waited_the_longest(session: Session, closing: str) -> None:
+    ticket = new(session)
+    longest = timedelta(minutes=30)
+    assert tickets.holds_visit(ticket, NOON, longest) == longest
+    assert tickets.holds_visit(ticket, NOON + timedelta(minutes=29), longest) == timedelta(minutes=1)
+    assert tickets.holds_visit(ticket, NOON + timedelta(minutes=30), longest) == timedelta(0)
+    assert tickets.holds_visit(ticket, NOON + timedelta(hours=5), longest) == timedelta(0)
+    acknowledged = tickets.act(session, ticket.id, "acknowledge", now=NOON + timedelta(minutes=1))
+    assert tickets.holds_visit(acknowledged, NOON + timedelta(minutes=10), longest) == timedelta(minutes=20)
+    closed = tickets.act(session, ticket.id, closing, now=NOON + timedelta(minutes=2))
+    assert tickets.holds_visit(closed, NOON + timedelta(minutes=3), longest) == timedelta(0)
+
+
 def test_first_names_are_erased_at_the_end_of_the_day_and_counts_are_kept(session: Session) -> None:
     yesterday = new(session, "visit-1aaaaaaaaaaaaaaa", now=NOON - timedelta(days=1), first_name="Old")
     tickets.act(session, yesterday.id, "done", now=NOON - timedelta(days=1))

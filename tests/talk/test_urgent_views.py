@@ -69,7 +69,11 @@ def test_one_tap_calls_staff_at_once_without_a_form_token_and_shows_the_urgent_s
 def test_get_help_now_is_a_plain_form_on_every_screen_that_works_without_javascript(client: FlaskClient) -> None:
     for path in ("/", "/topics", "/topics/massage", "/talk-to-staff", "/talk-to-staff/name?reason=book", "/nowhere"):
         page = client.get(f"/es{path}").get_data(as_text=True)
-        assert '<form class="talk-help" method="post"\n      action="/es/talk-to-staff/urgent" data-get-help>' in page
+        # In the dock of every screen, with its own request queue, so that no later tap cancels the call.
+        assert (
+            '<form class="talk-help talk-help--dock" method="post"\n'
+            '      action="/es/talk-to-staff/urgent" data-get-help hx-sync="this:drop">'
+        ) in page
     # Without htmx the answer is a whole page.
     client.post("/es/talk-to-staff/urgent")
     assert "<html" in client.get("/es/talk-to-staff/urgent").get_data(as_text=True)

@@ -331,3 +331,66 @@ def test_a_busy_database_while_polling_keeps_the_last_status_on_screen(tmp_path:
     finally:
         blocker.execute("ROLLBACK")
         blocker.close()
+
+
+CHIP = re.compile(r'<div id="talk-chip".*?</div>', re.S)
+
+
+def test_every_screen_shows_the_open_ticket_as_a_chip_that_leads_back_to_it(app: Flask, client: FlaskClient) -> None:
+    assert "talk-chip" not in client.get("/en/topics").get_data(as_text=True)
+    number = NUMBER.search(ask(client))
+    assert number is not None
+    for path in ["/en/", "/en/topics", "/en/topics/symptoms", "/en/language?next=/en/topics"]:
+        page = client.get(path).get_data(as_text=True)
+        chip = CHIP.search(page)
+        assert chip is not None, path
+        assert f'<span class="talk-chip__number">{number.group(1)}</span>' in chip.group(0)
+        assert "Waiting" in chip.group(0)
+        assert 'href="/en/talk-to-staff/ticket"' in chip.group(0)
+        assert 'data-ticket-hold="' in chip.group(0)
+        assert "Talk to staff about booking</span></a>" not in page  # the chip stands in for the staff call
+    # The ticket's own screen shows the number in full instead.
+    assert "talk-chip" not in client.get("/en/talk-to-staff/ticket").get_data(as_text=True)
+
+
+def test_the_chip_answers_204_until_the_request_changes_then_stops_holding(app: Flask, client: FlaskClient) -> None:
+    ask(client)
+    assert client.get("/en/talk-to-staff/ticket/chip?seen=waiting").status_code == 204
+    with db.session_scope(app) as session:
+        tickets.act(session, all_tickets(app)[0].id, "acknowledge")
+    on_the_way = client.get("/en/talk-to-staff/ticket/chip?seen=waiting").get_data(as_text=True)
+    assert "On the way" in on_the_way
+    assert 'data-announce="A staff member is on the way."' in on_the_way
+    assert "data-ticket-hold" in on_the_way
+    with db.session_scope(app) as session:
+        tickets.act(session, all_tickets(app)[0].id, "no_show")
+    gone = client.get("/en/talk-to-staff/ticket/chip?seen=acknowledged").get_data(as_text=True)
+    assert 'data-state="no_show"' in gone
+    assert "data-ticket-hold" not in gone  # the wait is over: the idle reset may run again
+    assert "hx-trigger" not in gone
+    # The next screen offers the staff call again.
+    assert "talk-chip" not in client.get("/en/topics").get_data(as_text=True)
+
+
+def test_the_hold_ends_after_the_longest_wait(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "data", WTF_CSRF_ENABLED=False, TICKET_WAIT_MAX_SECONDS=0)
+    page = ask(app.test_client())
+    assert 'data-ticket-hold="0"' in page
+
+
+def test_starting_a_new_visit_asks_first_and_leaves_the_request_with_the_desk(app: Flask, client: FlaskClient) -> None:
+    number = NUMBER.search(ask(client))
+    assert number is not None
+    ticket_page = client.get("/en/talk-to-staff/ticket").get_data(as_text=True)
+    assert 'href="/en/new-visit?next=/en/talk-to-staff/ticket"' in ticket_page
+    assert 'href="/en/new-visit"' in client.get("/en/").get_data(as_text=True)
+    question = client.get("/en/new-visit?next=/en/talk-to-staff/ticket").get_data(as_text=True)
+    assert f"Number {number.group(1)} is still waiting for staff" in question
+    assert f"Keep number {number.group(1)}" in question
+    assert 'action="/reset"' in question
+    # Only the confirmation ends the visit; the request stays open on the dashboard.
+    assert client.get("/en/talk-to-staff/ticket").status_code == 200
+    client.post("/reset")
+    assert "talk-chip" not in client.get("/en/").get_data(as_text=True)
+    assert 'href="/en/new-visit"' not in client.get("/en/").get_data(as_text=True)
+    assert [ticket.status for ticket in all_tickets(app)] == [Status.WAITING]

@@ -15,7 +15,7 @@ from tests.helpers.browser import (
     small_targets,
     small_text,
 )
-from tests.helpers.visitor_pages import VISITOR_PATHS
+from tests.helpers.visitor_pages import AUDITED_PATHS, VISITOR_PATHS, open_screen
 
 pytestmark = pytest.mark.browser
 
@@ -31,8 +31,8 @@ def test_every_visitor_page_passes_axe_aaa(
         page.click("[data-contrast-toggle]")
         page.wait_for_selector("html[data-contrast=high]")
     failures = {}
-    for path in VISITOR_PATHS:
-        page.goto(f"{live_server.url}/en{path}")
+    for path in AUDITED_PATHS:
+        open_screen(page, f"{live_server.url}/en{path}")
         found = axe_violations(page)
         if found:
             failures[path] = found
@@ -44,8 +44,8 @@ def test_targets_are_at_least_72px_and_text_at_least_24px(live_server: Any, new_
     page = new_page(PORTRAIT)
     choose_text_size(page, live_server.url, size)
     problems = {}
-    for path in VISITOR_PATHS:
-        page.goto(f"{live_server.url}/en{path}")
+    for path in AUDITED_PATHS:
+        open_screen(page, f"{live_server.url}/en{path}")
         targets, text = small_targets(page), small_text(page)
         if targets or text:
             problems[path] = {"targets": targets, "text": text}
@@ -76,3 +76,27 @@ def test_the_audit_catches_planted_faults(live_server: Any, new_page: Any) -> No
     assert {"color-contrast-enhanced", "button-name"} <= ids or {"color-contrast", "button-name"} <= ids
     assert any(target["w"] == 30 for target in small_targets(page))
     assert any(text["text"] == "tiny" for text in small_text(page))
+
+
+def test_high_contrast_keeps_urgent_apart_from_the_staff_call_and_the_rest(live_server: Any, new_page: Any) -> None:
+    page = new_page(PORTRAIT)
+    page.goto(live_server.url + "/en/")
+    page.click("[data-contrast-toggle]")
+    page.wait_for_selector("html[data-contrast=high]")
+    page.goto(live_server.url + "/en/topics")
+    look = """(el) => { const s = getComputedStyle(el); return {fill: s.backgroundColor, ink: s.color,
+      border: s.borderTopStyle, width: parseFloat(s.borderTopWidth)}; }"""
+    urgent = page.eval_on_selector(".kiosk-dock [data-get-help] button", look)
+    urgent_tile = page.eval_on_selector(".kiosk-button--topic.kiosk-button--urgent", look)
+    staff_call = page.eval_on_selector(".kiosk-dock__cta", look)
+    tile = page.eval_on_selector(".kiosk-button--topic:not(.kiosk-button--urgent)", look)
+    plain = page.eval_on_selector("[data-nav=back]", look)
+    # Urgent: the only solid yellow, with black words.
+    for control in (urgent, urgent_tile):
+        assert (control["fill"], control["ink"]) == ("rgb(255, 255, 0)", "rgb(0, 0, 0)")
+    for control in (staff_call, tile, plain):
+        assert control["fill"] == "rgb(0, 0, 0)"
+    # Then the staff call by its double border, then primary tiles by a heavier line than plain buttons.
+    assert staff_call["border"] == "double"
+    assert tile["border"] == plain["border"] == "solid"
+    assert tile["width"] > plain["width"]

@@ -26,15 +26,26 @@ def test_display_form_without_javascript_returns_to_the_page(client: FlaskClient
 
 
 def test_display_change_by_htmx_triggers_the_page_event(client: FlaskClient, hx: Callable[..., dict[str, str]]) -> None:
-    response = client.post("/display", data={"text_size": "large"}, headers=hx())
+    response = client.post("/display", data={"text_size": "largest"}, headers=hx())
     assert response.status_code == 204
-    assert json.loads(response.headers["HX-Trigger"]) == {"kiosk-display": {"text_size": "large", "contrast": "normal"}}
+    assert json.loads(response.headers["HX-Trigger"]) == {
+        "kiosk-display": {"text_size": "largest", "contrast": "normal"}
+    }
+
+
+def test_a_visit_starts_at_the_configured_text_size(client: FlaskClient, tmp_path: Path) -> None:
+    # The middle size by default: the kiosk's screens were designed at it (see the README's screenshots).
+    assert 'data-text-size="large" data-contrast="normal"' in client.get("/en/").get_data(as_text=True)
+    small = make_app(tmp_path / "small", DEFAULT_TEXT_SIZE="normal").test_client()
+    assert 'data-text-size="normal"' in small.get("/en/").get_data(as_text=True)
+    broken = make_app(tmp_path / "broken", DEFAULT_TEXT_SIZE="gigantic").test_client()
+    assert 'data-text-size="normal"' in broken.get("/en/").get_data(as_text=True)
 
 
 def test_tampered_values_and_foreign_next_are_ignored(client: FlaskClient) -> None:
     response = client.post("/display", data={"text_size": "huge", "next": "https://example.org/"})
     assert response.headers["Location"] == "/"
-    assert 'data-text-size="normal"' in client.get("/en/topics").get_data(as_text=True)
+    assert 'data-text-size="large"' in client.get("/en/topics").get_data(as_text=True)
     for target in ["//evil.example", "/\\evil", "javascript:alert(1)", None, ""]:
         assert safe_next(target) == "/"
 
@@ -45,7 +56,7 @@ def test_reset_forgets_language_and_display_choices(client: FlaskClient) -> None
     response = client.post("/reset")
     assert response.headers["Location"] == "/"
     assert client.get("/").headers["Location"] == "/en/"
-    assert 'data-text-size="normal" data-contrast="normal"' in client.get("/en/").get_data(as_text=True)
+    assert 'data-text-size="large" data-contrast="normal"' in client.get("/en/").get_data(as_text=True)
 
 
 def test_display_form_requires_a_csrf_token(tmp_path: Path) -> None:

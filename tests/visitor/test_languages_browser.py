@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from kiosk.core.paths import REPO_ROOT
 from kiosk.i18n import catalogs
 from tests.helpers.browser import PORTRAIT, axe_violations, save_screenshot, small_targets, small_text
-from tests.helpers.visitor_pages import VISITOR_PATHS
+from tests.helpers.visitor_pages import AUDIT_PLAN, AUDITED_PATHS, open_screen
 
 pytestmark = pytest.mark.browser
 
@@ -22,17 +22,71 @@ SCRIPT_FONTS = {"ar": "Noto Sans Arabic", "zh_Hans": "Noto Sans CJK SC", "vi": "
 DOCS = REPO_ROOT / "docs"
 
 
+def choose_display(page: Any, base_url: str, tag: str, size: str, contrast: str) -> None:
+    """Choose a text size and contrast on the welcome screen, as a visitor would."""
+    page.goto(f"{base_url}/{tag}/")
+    page.click(f"button[data-text-size={size}]")
+    page.wait_for_selector(f"html[data-text-size={size}]")
+    if contrast == "high":
+        page.click("[data-contrast-toggle]")
+        page.wait_for_selector("html[data-contrast=high]")
+
+
+def audit(page: Any) -> dict[str, Any]:
+    """Return what the audit finds on the page: axe-core, small targets and small text."""
+    found = {"axe": axe_violations(page), "targets": small_targets(page), "text": small_text(page)}
+    return {kind: problems for kind, problems in found.items() if problems}
+
+
 @pytest.mark.parametrize("tag", TAGS)
 def test_every_page_in_every_language_passes_the_audit(live_server: Any, new_page: Any, tag: str) -> None:
-    page = new_page(PORTRAIT)
+    viewport, size, contrast = AUDIT_PLAN[tag]
+    page = new_page(viewport)
+    choose_display(page, live_server.url, tag, size, contrast)
     problems = {}
-    for path in VISITOR_PATHS:
-        page.goto(f"{live_server.url}/{tag}{path}")
+    for path in AUDITED_PATHS:
+        open_screen(page, f"{live_server.url}/{tag}{path}")
         expect(page.locator("html")).to_have_attribute("lang", tag)
-        found = {"axe": axe_violations(page), "targets": small_targets(page), "text": small_text(page)}
-        if any(found.values()):
+        if found := audit(page):
             problems[path] = found
+    # The ticket, its chip on another screen, and the cancel question.
+    page.goto(f"{live_server.url}/{tag}/talk-to-staff/name?reason=other")
+    page.click("button[name=skip_name]")
+    page.locator("[data-ticket-number]").wait_for()
+    for path in ["/talk-to-staff/ticket", "/topics/massage", "/talk-to-staff/ticket/cancel", "/new-visit"]:
+        page.goto(f"{live_server.url}/{tag}{path}")
+        if found := audit(page):
+            problems[path + " (ticket open)"] = found
     assert problems == {}
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/topics", "/topics/spinal-stenosis", "/talk-to-staff/when?reason=book", "/talk-to-staff/ticket", "/"],
+)
+def test_changing_language_keeps_the_screen(live_server: Any, new_page: Any, path: str) -> None:
+    page = new_page(PORTRAIT)
+    if path == "/talk-to-staff/ticket":
+        page.goto(live_server.url + "/en/talk-to-staff/name?reason=other")
+        page.tap("text=Send without a name")
+        page.locator("[data-ticket-number]").wait_for()
+        number = page.locator("[data-ticket-number]").inner_text()
+    page.goto(f"{live_server.url}/en{path}")
+    if path == "/":
+        page.tap("a[hreflang=ru]")
+    else:
+        page.tap("[data-nav=language]")
+        expect(page.locator("h1")).to_have_text("Choose your language")
+        page.tap("a[hreflang=ru]")
+    page.wait_for_url(f"{live_server.url}/ru{path}")
+    expect(page.locator("html")).to_have_attribute("lang", "ru")
+    if path == "/talk-to-staff/ticket":
+        expect(page.locator("[data-ticket-number]")).to_have_text(number)
+    # Back on the language screen leads to the screen the visitor came from, too.
+    if path != "/":
+        page.tap("[data-nav=language]")
+        page.tap("[data-nav=back]")
+        page.wait_for_url(f"{live_server.url}/ru{path}")
 
 
 def test_arabic_layout_is_mirrored(live_server: Any, new_page: Any) -> None:
@@ -41,12 +95,15 @@ def test_arabic_layout_is_mirrored(live_server: Any, new_page: Any) -> None:
     for tag in ["en", "ar"]:
         page.goto(f"{live_server.url}/{tag}/topics/symptoms")
         back = page.locator("[data-nav=back]").bounding_box()
-        heading = page.locator("h1").bounding_box()
+        heading = page.locator(".kiosk-topic__head").bounding_box()  # the picture, then the title
         arrow = page.evaluate("getComputedStyle(document.querySelector('[data-nav=back] svg')).transform")
         boxes[tag] = (back["x"], heading["x"] + heading["width"], arrow)
     width = PORTRAIT["width"]
     assert boxes["en"][0] < width / 2 < boxes["ar"][0]  # Back sits on the reading side
     assert boxes["ar"][1] > width - 100  # the heading starts at the right edge
+    picture = page.locator(".kiosk-topic__picture").bounding_box()
+    title = page.locator("h1").bounding_box()
+    assert picture["x"] > title["x"]  # and reads from the right: the picture first
     assert boxes["en"][2] == "none"
     assert boxes["ar"][2].startswith("matrix(-1")
 

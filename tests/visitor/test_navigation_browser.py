@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.helpers.browser import PORTRAIT
+from tests.helpers.servers import LiveServer
 
 pytestmark = pytest.mark.browser
 
@@ -17,7 +18,7 @@ def test_taps_alone_reach_every_topic_and_back(live_server: Any, new_page: Any) 
     page = new_page(PORTRAIT)
     page.goto(live_server.url + "/en/")
     assert page.evaluate("matchMedia('(pointer: coarse)').matches")
-    page.tap("text=Start")
+    page.get_by_role("link", name="Start", exact=True).tap()
     page.wait_for_selector("h1:has-text('What would you like to know?')")
     page.tap("a:has-text('Causes')")
     page.wait_for_selector("h1:has-text('What causes sciatica?')")
@@ -31,6 +32,33 @@ def test_taps_alone_reach_every_topic_and_back(live_server: Any, new_page: Any) 
     page.wait_for_selector("h1:has-text('What causes sciatica?')")
     page.tap("[data-nav=home]")
     page.wait_for_selector("text=Choose your language")
+
+
+def back_back_home(page: Any, server: LiveServer) -> None:
+    """Tap Back, Back and Home as fast as a finger can, from a cause's page."""
+    page.goto(server.url + "/en/topics/spinal-stenosis")
+    page.tap("[data-nav=back]")
+    page.tap("[data-nav=back]")
+    page.tap("[data-nav=home]")
+
+
+def test_back_back_home_ends_on_home(live_server: LiveServer, new_page: Any) -> None:
+    page = new_page(PORTRAIT)
+    back_back_home(page, live_server)
+    expect(page.locator("h1")).to_have_text("Sciatica: questions and answers")
+    expect(page).to_have_url(live_server.url + "/en/")
+
+
+def test_back_back_home_ends_on_home_when_the_server_is_slow(slowed: LiveServer, new_page: Any) -> None:
+    assert slowed.slow is not None
+    # Back answers late and Home early: without one queue for navigation, a late Back would win.
+    slowed.slow.delays.update({"/en/topics/causes": 1.2, "/en/topics": 1.2, "/en/": 0.3})
+    page = new_page(PORTRAIT)
+    back_back_home(page, slowed)
+    expect(page.locator("h1")).to_have_text("Sciatica: questions and answers")
+    slowed.slow.wait_idle()  # every late answer has now arrived, or was cancelled
+    expect(page.locator("h1")).to_have_text("Sciatica: questions and answers")
+    expect(page).to_have_url(slowed.url + "/en/")
 
 
 def test_navigation_swaps_the_screen_without_reloading_and_history_works(live_server: Any, new_page: Any) -> None:

@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 
 from kiosk.visitor import content
 from tests.helpers.app import make_app
+from tests.helpers.catalogs import copy_translations, set_translation
 from tests.helpers.visitor_pages import VISITOR_PATHS
 
 
@@ -128,3 +129,60 @@ def test_unknown_topic_is_a_friendly_404_in_the_visitor_language(client: FlaskCl
     assert 'lang="es"' in body
     assert "Traceback" not in body
     assert 'href="/es/" data-nav="home"' in body
+
+
+def test_the_language_screen_offers_this_very_screen_in_every_language(client: FlaskClient) -> None:
+    page = client.get("/en/topics/symptoms").get_data(as_text=True)
+    assert 'href="/en/language?next=/en/topics/symptoms"' in page
+    body = client.get("/en/language?next=/en/talk-to-staff/when?reason%3Dbook").get_data(as_text=True)
+    for tag in ["en", "es", "fr", "pt-BR", "zh-Hans", "vi", "ar", "ru", "fil"]:
+        assert f'href="/{tag}/talk-to-staff/when?reason=book" hx-boost="false"' in body, tag
+    assert 'href="/en/talk-to-staff/when?reason=book" data-nav="back"' in body
+
+
+def test_the_language_screen_never_leads_off_the_kiosks_screens(client: FlaskClient) -> None:
+    for target in ["https://example.org/", "//evil.example/en/", "/staff/", "/xx/topics", ""]:
+        body = client.get("/en/language", query_string={"next": target}).get_data(as_text=True)
+        assert 'href="/es/" hx-boost="false"' in body, target
+        assert "example" not in body
+        assert "/staff/" not in body
+
+
+def test_a_query_string_goes_along_with_the_language_link(client: FlaskClient) -> None:
+    page = client.get("/es/talk-to-staff/name?reason=book&when=today").get_data(as_text=True)
+    assert 'href="/es/language?next=/es/talk-to-staff/name?reason%3Dbook%26when%3Dtoday"' in page
+
+
+def test_topic_pictures_have_translated_text_alternatives(client: FlaskClient) -> None:
+    from kiosk.visitor.pictures import PICTOGRAM_ALTS
+
+    for topic in content.TOPICS:
+        assert topic.icon in PICTOGRAM_ALTS, topic.slug
+        body = client.get(f"/en/topics/{topic.slug}").get_data(as_text=True)
+        assert f'role="img" aria-label="{PICTOGRAM_ALTS[topic.icon].message_id}"' in body
+    # On a button the picture is decoration: the label names the button.
+    menu = client.get("/en/topics").get_data(as_text=True)
+    assert menu.count('class="kiosk-picto kiosk-picto--') == len(content.MENU)
+    assert 'role="img"' not in menu.split('<ul class="kiosk-menu')[1].split("</ul>")[0]
+
+
+def test_the_invitation_lists_each_language_that_has_translated_it(tmp_path: Path) -> None:
+    translations = copy_translations(tmp_path / "translations")
+    set_translation(translations, "es", "Touch the screen to start", "Toque la pantalla para empezar")
+    set_translation(translations, "ar", "Touch the screen to start", "المس الشاشة للبدء")
+    app = make_app(tmp_path / "data", TRANSLATIONS_DIR=str(translations))
+    body = app.test_client().get("/ru/").get_data(as_text=True)
+    line = body.split('data-attract aria-hidden="true" hidden>')[1].split("</p>")[0]
+    # In the kiosk's order, only the languages that have it (an untranslated one would only repeat English).
+    assert line == (
+        '<span lang="en" dir="ltr">Touch the screen to start</span>'
+        '<span lang="es" dir="ltr">Toque la pantalla para empezar</span>'
+        '<span lang="ar" dir="rtl">المس الشاشة للبدء</span>'
+    )
+
+
+def test_the_nerve_drawing_lights_one_leg(client: FlaskClient) -> None:
+    body = client.get("/en/topics/what-is-sciatica").get_data(as_text=True)
+    assert body.count('class="kiosk-figure__nerve"') == 1
+    assert body.count('class="kiosk-figure__glow"') == 1
+    assert "in one leg" in str(content.NERVE_ALT.message_id)
