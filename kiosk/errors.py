@@ -15,14 +15,13 @@ from kiosk import i18n
 from kiosk.core import db
 from kiosk.core.partials import render_screen
 from kiosk.i18n import gettext as _, lazy_gettext as _l
-from kiosk.staff.guard import current_staff
+from kiosk.staff.guard import STAFF_BLUEPRINTS, current_staff, staff_language, use_staff_language
 from kiosk.talk.labels import unreachable_message
 
 log = logging.getLogger(__name__)
 
 TEMPLATES = {404: "errors/404.html", 500: "errors/500.html"}
 TITLES = {400: _l("Sorry, that did not work."), 404: _l("Page not found"), 500: _l("Something went wrong")}
-STAFF_BLUEPRINTS = frozenset({"auth", "staff", "editor"})
 
 
 def _language_from_path() -> i18n.Language | None:
@@ -31,14 +30,39 @@ def _language_from_path() -> i18n.Language | None:
     return i18n.match(first, i18n.languages()) if first else None
 
 
+def _is_staff_page() -> bool:
+    """Tell whether the failed request was for a staff screen, which has its own shell and language."""
+    return request.blueprint in STAFF_BLUEPRINTS or request.path == "/staff" or request.path.startswith("/staff/")
+
+
+def _staff_error(error: HTTPException) -> Response:
+    """Render an HTTP error inside the staff shell, linking only to pages the account may open."""
+    use_staff_language()
+    code = error.code or 500
+    messages = {
+        404: _("There is no such page. Check the address, or go back to your start page."),
+        405: _("That page cannot be opened this way. Go back to your start page."),
+    }
+    # An error that carries its own words (a refused NUL byte, kiosk.core.inputs) says them.
+    own = getattr(error, "message", None)
+    message = (
+        str(own)
+        if own is not None
+        else messages.get(code, _("Something went wrong, so nothing was changed. Try again."))
+    )
+    title = _("Page not found") if code == 404 else _("Nothing was changed")
+    page = render_template("staff/error.html", title=title, message=message, staff=current_staff())
+    return make_response(page, code)
+
+
 def handle_http_error(error: HTTPException) -> Response:
     """Render the friendly page for an HTTP error."""
+    if _is_staff_page():
+        return _staff_error(error)
     if g.get("language") is None:
         g.language = _language_from_path() or i18n.visit_language()
     code = error.code or 500
     message = getattr(error, "message", None)
-    if message is not None and request.blueprint in STAFF_BLUEPRINTS:
-        return make_response(render_template("staff/error.html", message=message, staff=current_staff()), code)
     template = TEMPLATES.get(code, "errors/4xx.html" if code < 500 else "errors/500.html")
     response = render_screen(
         template, status=code, screen="error", title=TITLES.get(code, TITLES[400]), back_url="/", message=message
@@ -84,7 +108,7 @@ def _staff_form_refused() -> Response:
         return response
     if request.endpoint == "auth.login":
         # A login page left open too long: a fresh form with the reason, ready to try again.
-        page = render_template("staff/login.html", next=url_for("staff.dashboard"), name="", error=message)
+        page = render_template("staff/login.html", next=request.form.get("next", ""), name="", error=message)
         return make_response(page, 400)
     return make_response(render_template("staff/error.html", message=message, staff=current_staff()), 400)
 
@@ -96,7 +120,12 @@ def handle_storage_unavailable(error: sa.exc.OperationalError | sa.exc.Interface
         log.warning("The database stayed busy too long on %s %s", request.method, request.path)
     else:
         db.report_unavailable(error)
-    if g.get("language") is None:
+    if _is_staff_page():
+        # The account's language if it was read before the failure; else this browser's, without the database.
+        if g.get("language") is None or "staff" not in g:
+            g.language = staff_language(account=False)
+        g.setdefault("staff", None)  # the pages' context must not ask the database for the account again
+    elif g.get("language") is None:
         g.language = _language_from_path() or i18n.visit_language()
     if request.blueprint == "talk":
         return render_screen(
@@ -109,7 +138,7 @@ def handle_storage_unavailable(error: sa.exc.OperationalError | sa.exc.Interface
             else unreachable_message(),
             back_url=url_for("visitor.menu"),
         )
-    if request.blueprint in STAFF_BLUEPRINTS:
+    if _is_staff_page():
         message = _(
             "The database can't be used right now, so nothing was saved and the requests can't be shown. "
             "This page works again by itself once the database is back."

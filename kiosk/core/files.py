@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 
-def _staged(path: Path, data: bytes, durable: bool) -> Path:
+def stage(path: Path, data: bytes, durable: bool = True) -> Path:
     """Write data to a temporary file beside path and return it; nothing is left behind if that fails."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -39,7 +39,7 @@ def atomic_write_all(files: Mapping[Path, bytes], durable: bool = True) -> None:
     staged: list[tuple[Path, Path]] = []
     try:
         for path, data in files.items():
-            staged.append((_staged(path, data, durable), path))
+            staged.append((stage(path, data, durable), path))
         while staged:
             tmp, path = staged[0]
             tmp.replace(path)

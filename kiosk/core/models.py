@@ -102,6 +102,8 @@ class Staff(Base):
     password_hash: Mapped[str] = mapped_column(sa.String(256))
     # Bumped by logout and password changes, so an old signed session cookie stops working.
     session_version: Mapped[int] = mapped_column(default=1)
+    # The language of the staff screens for this account (a catalog code such as "pt_BR"); None: the browser's.
+    language: Mapped[str | None] = mapped_column(sa.String(35))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     grants: Mapped[list[StaffPermission]] = relationship(
         back_populates="staff", cascade="all, delete-orphan", lazy="selectin", order_by="StaffPermission.permission"

@@ -8,9 +8,11 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Message
 
-from kiosk.i18n import catalogs, gettext as _
+from kiosk.editor import language_check
+from kiosk.i18n import gettext as _, rules
 
 ENTRY = -1  # findings about the whole entry rather than one plural form
 EXAMPLES_UP_TO = 1000
@@ -41,6 +43,32 @@ ENDINGS = {
     "…": "…",
 }
 ALLOWED_CONTROLS = {"\n", "\t"}
+SOFT_HYPHEN = "\u00ad"
+ZERO_WIDTH_SPACE = "\u200b"
+JOINERS = {"\u200c", "\u200d"}  # ZWNJ and ZWJ: they shape letters in Arabic-script and Indic languages
+DIRECTION_MARKS = {"\u200e", "\u200f", "\u061c"}  # LRM, RLM, ALM: order numbers and names in RTL text
+DIRECTION_CONTROLS = {chr(code) for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+JOINER_SCRIPTS = {
+    "Arab",
+    "Deva",
+    "Beng",
+    "Guru",
+    "Gujr",
+    "Orya",
+    "Taml",
+    "Telu",
+    "Knda",
+    "Mlym",
+    "Sinh",
+    "Khmr",
+    "Mymr",
+    "Tibt",
+    "Syrc",
+    "Thaa",
+    "Mong",
+    "Nkoo",
+}
+WORD_BREAK_SCRIPTS = {"Thai", "Khmr", "Laoo", "Mymr", "Tibt"}  # no spaces between words: U+200B marks breaks
 MAX_TEXT = 5_000  # characters; the longest kiosk paragraph is a few hundred
 
 
@@ -111,10 +139,45 @@ def max_length(comments: Sequence[str]) -> int | None:
     return None
 
 
-def _form_problems(message: Message, index: int, text: str, nplurals: int) -> list[str]:
+def _invisible(text: str, source: str, lang: str) -> list[str]:
+    """Refuse invisible formatting characters, except those the language's script really needs."""
+    script = language_check.script_of(lang) if lang else None
+    try:
+        rtl = bool(lang) and Locale.parse(lang).text_direction == "rtl"
+    except (UnknownLocaleError, ValueError):
+        rtl = False
+    allowed = {SOFT_HYPHEN} | {ch for ch in source if unicodedata.category(ch) == "Cf"}
+    if script in JOINER_SCRIPTS:
+        allowed |= JOINERS
+    if script in WORD_BREAK_SCRIPTS:
+        allowed.add(ZERO_WIDTH_SPACE)
+    if rtl:
+        allowed |= DIRECTION_MARKS
+    found = sorted({ch for ch in text if unicodedata.category(ch) == "Cf" and ch not in allowed})
+    if not found:
+        return []
+    named = ", ".join(f"U+{ord(ch):04X} {unicodedata.name(ch, '').title()}".strip() for ch in found)
+    if any(ch in DIRECTION_CONTROLS for ch in found):
+        return [
+            _(
+                "Remove the invisible direction controls (%(codes)s): they make the text show in a different "
+                "order from the one it was typed in. The kiosk sets each language's direction itself.",
+                codes=named,
+            )
+        ]
+    return [
+        _(
+            "Remove the invisible characters (%(codes)s): this language does not need them, and they stop "
+            "searching and reading aloud from working.",
+            codes=named,
+        )
+    ]
+
+
+def _form_problems(message: Message, index: int, text: str, nplurals: int, lang: str = "") -> list[str]:
     """Blocking problems of one filled form of a translation."""
     english = sources(message)
-    problems = catalogs.form_errors(tuple(english), text, nplurals)
+    problems = rules.form_errors(tuple(english), text, nplurals)
     source = english[min(index, len(english) - 1)]
     if len(text) > MAX_TEXT:
         problems.append(
@@ -129,13 +192,14 @@ def _form_problems(message: Message, index: int, text: str, nplurals: int) -> li
     )
     if controls:
         problems.append(_("Remove the invisible control characters (%(codes)s).", codes=", ".join(controls)))
+    problems.extend(_invisible(text, source, lang))
     if source.startswith("\n") != text.startswith("\n") or source.endswith("\n") != text.endswith("\n"):
         problems.append(_("Start and end with a line break exactly where the English does."))
     return problems
 
 
-def check(message: Message, strings: Sequence[str], nplurals: int) -> Findings:
-    """Check a proposed translation of one entry; an empty one just makes the entry untranslated."""
+def check(message: Message, strings: Sequence[str], nplurals: int, lang: str = "") -> Findings:
+    """Check a proposed translation of one entry into lang; an empty one just makes the entry untranslated."""
     findings = Findings()
     if not any(strings):
         return findings
@@ -146,7 +210,7 @@ def check(message: Message, strings: Sequence[str], nplurals: int) -> Findings:
         if not text:
             findings.error(index, _("Fill in this form too: every plural form is needed."))
             continue
-        for problem in _form_problems(message, index, text, nplurals):
+        for problem in _form_problems(message, index, text, nplurals, lang):
             findings.error(index, problem)
     if not findings.blocked:
         _warn(message, strings, findings)
@@ -185,7 +249,7 @@ def _warn(message: Message, strings: Sequence[str], findings: Findings) -> None:
             findings.warn(index, _("Spaces or line breaks at the start or end differ from the English."))
         elif "  " in text and "  " not in source:
             findings.warn(index, _("The translation has a double space."))
-        if text.strip() == source.strip() and any(ch.isalpha() for ch in catalogs.PLACEHOLDER.sub("", source)):
+        if text.strip() == source.strip() and any(ch.isalpha() for ch in rules.PLACEHOLDER.sub("", source)):
             findings.warn(index, _("The translation is the same as the English."))
         if limit is not None and len(text) > limit:
             findings.warn(

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 
 from flask import Response, current_app, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 
+from kiosk import i18n
 from kiosk.core.clock import zone_of
-from kiosk.editor import history as editor_history, service as editor, upload as editor_upload
+from kiosk.editor import history as editor_history, po_file, saving, service as editor, upload as editor_upload
 from kiosk.editor.blueprint import answer, bp, language, store, user
 from kiosk.i18n import gettext as _
 from kiosk.staff.guard import login_required
@@ -63,7 +65,7 @@ def rollback(lang: str) -> ResponseReturnValue:
             moment=moment,
             plan=plan,
         )
-    result = editor.rollback(store(), lang, moment, user())
+    result = saving.rollback(store(), lang, moment, user())
     rejected = len(result.rejected) + len(result.problems)
     flash(
         _("Rolled back %(count)d entries. The kiosk shows them on its next page.", count=len(result.changes))
@@ -82,7 +84,7 @@ def rollback(lang: str) -> ResponseReturnValue:
 def download(lang: str) -> ResponseReturnValue:
     """Download a language's .po file, for a professional translator."""
     language(lang)
-    response = Response(store().po(lang).read_bytes(), mimetype="text/x-gettext-translation")
+    response = Response(editor_upload.exported(store(), lang), mimetype="text/x-gettext-translation")
     response.headers["Content-Disposition"] = f'attachment; filename="{lang}.po"'
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -102,13 +104,20 @@ def upload(lang: str) -> ResponseReturnValue:
     if file is None or not file.filename:
         error = _("Choose a .po file to upload.")
     else:
+        # The whole body is already here (MAX_CONTENT_LENGTH caps it), so its real size can be told.
+        file.stream.seek(0, os.SEEK_END)
+        size = file.stream.tell()
+        file.stream.seek(0)
         try:
+            if size > limit:
+                raise editor_upload.UploadError(po_file.too_big(size, limit, str(i18n.current_language().code)))
             found = editor_upload.review(
                 store(),
                 lang,
-                file.stream.read(limit + 1),
+                file.stream.read(),
                 max_bytes=limit,
                 max_entries=int(current_app.config.get("EDITOR_MAX_UPLOAD_ENTRIES", editor_upload.MAX_ENTRIES)),
+                locale=i18n.current_language().code,
             )
         except editor_upload.UploadError as refused:
             error = str(refused)
@@ -120,29 +129,29 @@ def upload(lang: str) -> ResponseReturnValue:
 @bp.post("/<lang>/upload/<token>")
 @login_required("translator")
 def apply(lang: str, token: str) -> ResponseReturnValue:
-    """Apply the entries of a reviewed upload that passed every check."""
-    described = language(lang)
-    again, applied = editor_upload.apply_upload(store(), lang, token, request.form.get("version", ""), user())
-    if again is None:
+    """Apply the entries of a reviewed upload that staff ticked; each is checked again as it is applied."""
+    language(lang)
+    chosen = {entry: request.form.get(f"seen-{entry}", "") for entry in request.form.getlist("accept")}
+    applied = editor_upload.apply_upload(store(), lang, token, chosen, user())
+    if applied is None:
         flash(_("That upload is no longer waiting to be applied. Upload the file again."), "error")
         return redirect(url_for(".upload", lang=lang), code=303)
-    if applied is None:
-        return answer(
-            "editor/review.html",
-            409,
-            title=_("Upload a translation: %(name)s", name=described.name),
-            target=described,
-            lang=lang,
-            review=again,
-            changed=True,
-        )
-    skipped = len(applied.conflicts) + len(applied.rejected) + (len(again.changes) if applied.problems else 0)
+    skipped = len(applied.conflicts) + len(applied.rejected) + (len(chosen) if applied.problems else 0)
     flash(
         _(
             "Applied %(count)d translations from the file. The kiosk shows them on its next page.",
             count=len(applied.changes),
         )
-        + (" " + _("%(count)d were not applied.", count=skipped) if skipped else ""),
+        + (
+            " "
+            + _(
+                "%(count)d were not applied: someone changed them after you checked the file, or they no longer "
+                "pass the checks. Check the file again to see them.",
+                count=skipped,
+            )
+            if skipped
+            else ""
+        ),
         "error" if skipped else "info",
     )
     return redirect(url_for("editor.entries", lang=lang), code=303)

@@ -2,96 +2,16 @@
 
 from __future__ import annotations
 
-import errno
-import json
-import os
-import secrets
-from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
+from kiosk.i18n.changes import Change as Change, new_change as new_change
 from kiosk.i18n.live import State, Store
-
-LOG_NAME = "changes.jsonl"
-
-
-@dataclass(frozen=True)
-class Change:
-    """One recorded change to one entry."""
-
-    id: str
-    time: datetime
-    user: str
-    action: str  # "edit", "upload", "restore" or "rollback"
-    key: str
-    old: State
-    new: State
-
-    @property
-    def msgid(self) -> str:
-        """The English of the entry, without any context."""
-        return self.key.rsplit("\x04", 1)[-1]
-
-    def as_json(self) -> str:
-        """Serialise the change as one line of the log."""
-        return json.dumps(
-            {
-                "id": self.id,
-                "time": self.time.isoformat(),
-                "user": self.user,
-                "action": self.action,
-                "key": self.key,
-                "old": [list(self.old.strings), self.old.fuzzy],
-                "new": [list(self.new.strings), self.new.fuzzy],
-            },
-            ensure_ascii=False,
-        )
-
-    @classmethod
-    def from_json(cls, line: str) -> Change:
-        """Read one line of the log."""
-        raw = json.loads(line)
-        return cls(
-            raw["id"],
-            datetime.fromisoformat(raw["time"]),
-            raw["user"],
-            raw["action"],
-            raw["key"],
-            State(tuple(raw["old"][0]), bool(raw["old"][1])),
-            State(tuple(raw["new"][0]), bool(raw["new"][1])),
-        )
-
-
-def new_change(user: str, action: str, key: str, old: State, new: State, when: datetime | None = None) -> Change:
-    """Make a change record stamped now."""
-    when = when or datetime.now(UTC)
-    return Change(f"{when.strftime('%Y%m%d%H%M%S%f')}-{secrets.token_hex(3)}", when, user, action, key, old, new)
 
 
 def log_path(store: Store, lang: str) -> Path:
     """Return the change log of one language."""
-    return store.history / lang / LOG_NAME
-
-
-def record(store: Store, lang: str, changes: list[Change]) -> None:
-    """Append changes to the log, durably; one write, so a crash loses a whole line at most."""
-    if not changes:
-        return
-    path = log_path(store, lang)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = "".join(change.as_json() + "\n" for change in changes).encode()
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    size = os.fstat(fd).st_size
-    try:
-        if os.write(fd, data) != len(data):
-            raise OSError(errno.ENOSPC, "the change log was only partly written", str(path))
-        os.fsync(fd)
-    except OSError:
-        # A full disk may take part of the line: cut it off, so the log never holds half a change.
-        os.ftruncate(fd, size)
-        raise
-    finally:
-        os.close(fd)
+    return store.log(lang)
 
 
 def changes(store: Store, lang: str, key: str | None = None) -> list[Change]:

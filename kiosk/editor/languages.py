@@ -114,6 +114,36 @@ def addable() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(found, key=lambda item: item[1].casefold()))
 
 
+def addable_for(existing: list[str]) -> list[tuple[str, str]]:
+    """Return the locales staff may add: not English (the kiosk's own), not a language it has, nor a
+    regional variant of one it has without a region (es_MX when it has es; but pt when it has pt_BR)."""
+    have = set(existing)
+    locales = [Locale.parse(code) for code in existing]
+    general = {(locale.language, locale.script) for locale in locales if locale.territory is None}
+    found = []
+    for code, name in addable():
+        locale = Locale.parse(code)
+        if locale.language == i18n.SOURCE_LANGUAGE or code in have:
+            continue
+        if (locale.language, locale.script) in general or ((locale.language, None) in general and not locale.script):
+            continue
+        found.append((code, name))
+    return found
+
+
+def resolve(wanted: str, choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Find the choices a typed language means: its code, its listed name, or every name containing the words."""
+    typed = " ".join(wanted.split()).casefold()
+    if not typed:
+        return []
+    for code, name in choices:
+        if typed in {code.casefold(), name.casefold(), f"{name} ({code})".casefold()}:
+            return [(code, name)]
+    # "Deutsch" or "german": the English name or the language's own, in full.
+    named = [(code, name) for code, name in choices if typed in {part.casefold() for part in name.split(" – ")}]
+    return named or [(code, name) for code, name in choices if typed in name.casefold()]
+
+
 def add(store: Store, code: str, translator: str) -> Path:
     """Create a language's catalog from the template; it stays off the kiosk until staff enable it."""
     if code not in set(localedata.locale_identifiers()):

@@ -29,6 +29,7 @@ SCREENS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("kiosk/talk/", ("/talk-to-staff",)),
     ("kiosk/speech/", (FIRST_TOPIC,)),
     ("kiosk/visitor/views.py", ("/", "/topics")),
+    ("kiosk/visitor/content.py", ()),  # the sciatica pages: found from the content itself, above
     ("kiosk/visitor/pictures.py", (FIRST_TOPIC,)),
     ("kiosk/visitor/", ("/",)),
 )

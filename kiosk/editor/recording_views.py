@@ -73,6 +73,7 @@ def pages(lang: str) -> ResponseReturnValue:
         voiced=speech.voice(lang) is not None,
         pages=found,
         summary=sound.summarize(lang, speech.voice(lang) is not None, found),
+        list_pages=editor.list_pages(store(), lang),
     )
 
 
@@ -98,6 +99,7 @@ def _screen(lang: str, found: Entry, status: int = 200, error: str | None = None
         voiced=speech.voice(lang) is not None,
         max_seconds=int(current_app.config["RECORDING_MAX_SECONDS"]),
         error=error,
+        list_page=editor.list_pages(store(), lang).get(found.id, 1),
     )
 
 

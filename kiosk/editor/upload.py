@@ -2,36 +2,35 @@
 
 from __future__ import annotations
 
-import gettext
 import re
 import secrets
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
-from babel.messages.pofile import unescape
-
-from kiosk.editor import checks as editor_checks
-from kiosk.editor.service import Applied, apply, entry_id
-from kiosk.i18n import gettext as _
-from kiosk.i18n.live import State, Store, entry_key, load, parse, state_of, syntax_error
+from kiosk.editor import (
+    checks as editor_checks,
+    history as editor_history,
+    language_check,
+    po_file,
+)
+from kiosk.editor.history import Change
+from kiosk.editor.po_file import UploadError as UploadError
+from kiosk.editor.saving import Applied, apply
+from kiosk.editor.service import entry_id
+from kiosk.i18n import SOURCE_LANGUAGE, gettext as _
+from kiosk.i18n.live import CatalogUnreadable, State, Store, entry_key, load, state_of
 
 MAX_BYTES = 2_000_000
 MAX_ENTRIES = 5_000
 STAGED_SECONDS = 86_400
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{16}$")
-HEADER = re.compile(r'\A(?:\s*#[^\n]*\n)*\s*msgid ""\s*\nmsgstr ((?:"(?:[^"\\]|\\.)*"\s*)+)')
-CHARSET = re.compile(r"charset=([A-Za-z0-9_.:-]+)", re.IGNORECASE)
-
-
-class UploadError(Exception):
-    """An upload refused as a whole, with the reason in plain words."""
+REVISION_FIELD = "X-Kiosk-Revision"  # stamped on downloads: the history revision the file was taken at
 
 
 @dataclass(frozen=True)
 class Difference:
-    """One entry the upload would change."""
+    """One entry the upload would change; a conflict also says who changed it since the file was downloaded."""
 
     id: str
     key: str
@@ -39,6 +38,8 @@ class Difference:
     old: State
     new: State
     warnings: list[str] = field(default_factory=list)
+    changed_by: Change | None = None  # the latest change on the kiosk since the file's revision
+    stale: bool = False  # the file has what the entry said before that change: taking it would undo it
 
 
 @dataclass(frozen=True)
@@ -58,112 +59,88 @@ class Review:
     lang: str
     version: str
     changes: list[Difference] = field(default_factory=list)
+    conflicts: list[Difference] = field(default_factory=list)  # changed on the kiosk since the download
     refused: list[Refused] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
     unchanged: int = 0
     needs_review: int = 0
     empty: int = 0
+    revision: str | None = None  # the history revision the file was downloaded at, if it says
+    converted_from: str | None = None
 
 
-def read_upload(
-    data: bytes, lang: str, nplurals: int, max_bytes: int = MAX_BYTES, max_entries: int = MAX_ENTRIES
-) -> Catalog:
-    """Read an uploaded .po file strictly; anything odd about the file as a whole raises UploadError."""
-    if len(data) > max_bytes:
-        raise UploadError(
-            _(
-                "The file is too big: %(size)s KB. The limit is %(limit)s KB.",
-                size=f"{len(data) // 1000:,}",
-                limit=f"{max_bytes // 1000:,}",
-            )
-        )
-    data = data.removeprefix(b"\xef\xbb\xbf")
-    if not data.strip():
-        raise UploadError(_("The file is empty."))
-    if b"\x00" in data:
-        raise UploadError(_("This is not a .po text file: it contains binary data."))
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise UploadError(
-            _(
-                "The file is not UTF-8 text (byte %(position)d cannot be read). Save it as UTF-8 and upload it again.",
-                position=exc.start,
-            )
-        ) from exc
-    declared = CHARSET.search(raw_headers(text).get("Content-Type", ""))
-    if declared and declared.group(1).lower().replace("_", "-") not in {"utf-8", "utf8"}:
-        raise UploadError(
-            _(
-                "The file says its charset is %(charset)s. The kiosk needs UTF-8: save it as UTF-8, "
-                "set charset=UTF-8 in its header, and upload it again.",
-                charset=declared.group(1),
-            )
-        )
-    count = len(re.findall(r"^msgid\s", text, re.MULTILINE)) - (1 if HEADER.search(text) else 0)
-    if count > max_entries:
-        raise UploadError(
-            _(
-                "The file has %(count)s entries; at most %(limit)s are accepted.",
-                count=f"{count:,}",
-                limit=f"{max_entries:,}",
-            )
-        )
-    bad = syntax_error(text)
-    if bad is not None:
-        raise UploadError(_("Line %(number)d is not valid .po syntax: %(line)s", number=bad[0], line=bad[1][:80]))
-    try:
-        catalog = parse(data, lang)
-    except Exception as exc:
-        raise UploadError(_("The file is not a valid .po file: %(reason)s", reason=str(exc)[:200])) from exc
-    if catalog.fuzzy:
-        raise UploadError(
-            _(
-                "The file's header is marked fuzzy (“#, fuzzy” above the first msgid), which means "
-                "the translation is not finished. Remove that mark when it is, and upload it again."
-            )
-        )
-    _check_header(text, lang, nplurals)
-    return catalog
+def revision_of(store: Store, lang: str) -> str:
+    """Name the catalog's revision: the id of its latest recorded change ("0" before any)."""
+    latest = editor_history.last_change(store, lang)
+    return latest.id if latest is not None else "0"
 
 
-def raw_headers(text: str) -> dict[str, str]:
-    """Return the header fields exactly as the file states them (Babel fills in defaults for missing ones)."""
-    found = HEADER.search(text)
-    if found is None:
+def exported(store: Store, lang: str) -> bytes:
+    """Return a language's .po file for download, stamped with the revision it was taken at."""
+    text = store.po(lang).read_bytes().decode("utf-8")
+    header = po_file.HEADER.search(text)
+    if header is None:
+        return text.encode("utf-8")
+    # Right after the closing quote of the header's last line.
+    at = header.start(1) + len(header.group(1).rstrip())
+    stamp = f'\n"{REVISION_FIELD}: {revision_of(store, lang)}\\n"'
+    return (text[:at] + stamp + text[at:]).encode("utf-8")
+
+
+def _changed_since(store: Store, lang: str, revision: str | None) -> dict[str, Change]:
+    """Return, by entry, the latest change recorded after a revision; nothing when the revision is unknown."""
+    if revision is None:
         return {}
-    value = "".join(unescape(f'"{part}"') for part in re.findall(r'"((?:[^"\\]|\\.)*)"', found.group(1)))
-    pairs = (line.split(":", 1) for line in value.split("\n") if ":" in line)
-    return {name.strip(): field_value.strip() for name, field_value in pairs}
+    found: dict[str, Change] = {}
+    for change in editor_history.changes(store, lang):  # newest first
+        if change.id > revision:
+            found.setdefault(change.key, change)
+    return found
 
 
-def _check_header(text: str, lang: str, nplurals: int) -> None:
-    """Refuse a file for another language, or one whose plural rule does not match the kiosk's."""
-    headers = raw_headers(text)
-    language = headers.get("Language", "").strip().replace("-", "_")
-    if language and language.lower() != lang.lower():
-        raise UploadError(
-            _("This file is for the language “%(found)s”, not “%(wanted)s”.", found=language, wanted=lang)
-        )
-    rule = headers.get("Plural-Forms", "").strip()
-    if not rule:
+def _references(store: Store, lang: str) -> dict[str, dict[str, str]]:
+    """Every live catalog's translations by key, and the English, to tell which language a file is in."""
+    found: dict[str, dict[str, str]] = {}
+    for code in store.languages():
+        try:
+            catalog = load(store, code).catalog
+        except CatalogUnreadable:
+            continue
+        found[code] = {entry_key(m): " ".join(state_of(m).strings) for m in catalog if m.id and not m.fuzzy}
+    found[SOURCE_LANGUAGE] = {
+        entry_key(m): " ".join(editor_checks.sources(m)) for m in load(store, lang).catalog if m.id
+    }
+    return found
+
+
+def _refuse_other_language(store: Store, lang: str, uploaded: dict[str, str]) -> None:
+    """Refuse a file whose text is in another script or matches another language's translations."""
+    found = language_check.verdict(lang, uploaded, _references(store, lang))
+    if found is None:
         return
-    found = re.search(r"nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?);?\s*$", rule)
-    try:
-        if found is None:
-            raise ValueError(rule)
-        gettext.c2py(found.group(2))
-    except (ValueError, SyntaxError) as exc:
-        raise UploadError(_("The file's Plural-Forms header cannot be read: %(rule)s", rule=rule[:120])) from exc
-    if int(found.group(1)) != nplurals:
+    wanted = language_check.language_name(lang)
+    if found.found_script is not None:
         raise UploadError(
             _(
-                "The file's plural rule has %(found)d forms, but this language has %(wanted)d. Plural "
-                "translations in it would be wrong.",
-                found=int(found.group(1)),
-                wanted=nplurals,
+                "Most of the file's text is in the %(found)s script, but %(language)s is written in the "
+                "%(wanted)s script. Check that this is the %(language)s file.",
+                found=found.found_script,
+                wanted=found.wanted_script,
+                language=wanted,
             )
         )
+    like = language_check.language_name(found.like or "")
+    english, text = found.example or ("", "")
+    raise UploadError(
+        _(
+            "Most of the translations in this file look like %(like)s, not %(language)s (for example, "
+            "“%(text)s” for “%(english)s”). Upload it to %(like)s, or check that you chose the right file.",
+            like=like,
+            language=wanted,
+            text=text[:80],
+            english=english[:80],
+        )
+    )
 
 
 def review(
@@ -173,15 +150,28 @@ def review(
     max_bytes: int = MAX_BYTES,
     max_entries: int = MAX_ENTRIES,
     token: str | None = None,
+    locale: str = "en",
 ) -> Review:
     """Check an upload against the live catalog entry by entry, and stage it for applying."""
     snapshot = load(store, lang)
     ours = snapshot.catalog
-    uploaded = read_upload(data, lang, ours.num_plurals, max_bytes, max_entries)
+    read = po_file.read_upload(data, lang, ours.num_plurals, max_bytes, max_entries, locale)
+    uploaded = read.catalog
+    by_key = {entry_key(message): message for message in ours if message.id}
+    _refuse_other_language(
+        store,
+        lang,
+        {
+            entry_key(m): " ".join(state_of(m).strings)
+            for m in uploaded
+            if m.id and not m.fuzzy and entry_key(m) in by_key
+        },
+    )
     if token is None:
         token = stage(store, lang, data)
-    result = Review(token, lang, snapshot.version)
-    by_key = {entry_key(message): message for message in ours if message.id}
+    revision = read.headers.get(REVISION_FIELD) or None
+    result = Review(token, lang, snapshot.version, revision=revision, converted_from=read.converted_from)
+    since = _changed_since(store, lang, revision)
     for message in uploaded:
         if not message.id:
             continue
@@ -212,12 +202,23 @@ def review(
         elif new == state_of(mine):
             result.unchanged += 1
         else:
-            findings = editor_checks.check(mine, new.strings, ours.num_plurals)
+            findings = editor_checks.check(mine, new.strings, ours.num_plurals, lang)
             if findings.blocked:
                 result.refused.append(Refused(english, new.strings, findings.all_errors()))
-            else:
-                warnings = [text for index in sorted(findings.warnings) for text in findings.warnings[index]]
-                result.changes.append(Difference(entry_id(key), key, english, state_of(mine), new, warnings))
+                continue
+            warnings = [text for index in sorted(findings.warnings) for text in findings.warnings[index]]
+            change = since.get(key)
+            difference = Difference(
+                entry_id(key),
+                key,
+                english,
+                state_of(mine),
+                new,
+                warnings,
+                change,
+                stale=change is not None and change.old.strings == new.strings,
+            )
+            (result.conflicts if change is not None else result.changes).append(difference)
     return result
 
 
@@ -239,16 +240,20 @@ def staged(store: Store, lang: str, token: str) -> Path | None:
     return path if TOKEN.match(token) and path.exists() else None
 
 
-def apply_upload(store: Store, lang: str, token: str, version: str, user: str) -> tuple[Review | None, Applied | None]:
-    """Apply the passing entries of a reviewed upload; a catalog changed since the review is reviewed again."""
+def apply_upload(store: Store, lang: str, token: str, chosen: dict[str, str], user: str) -> Applied | None:
+    """Apply the chosen entries of a reviewed upload (entry id -> the state it was seen in at the review).
+
+    An entry changed since the review is not applied but reported as a conflict; the others are applied.
+    None when the token names no staged upload.
+    """
     path = staged(store, lang, token)
     if path is None:
-        return None, None
+        return None
     again = review(store, lang, path.read_bytes(), max_bytes=path.stat().st_size, token=token)
-    if again.version != version:
-        return again, None
-    wanted = {difference.key: difference.new for difference in again.changes}
-    expected = {difference.key: difference.old.token() for difference in again.changes}
+    offered = {difference.id: difference for difference in [*again.changes, *again.conflicts]}
+    picked = [offered[entry] for entry in chosen if entry in offered]
+    wanted = {difference.key: difference.new for difference in picked}
+    expected = {difference.key: chosen[difference.id] for difference in picked}
     applied = apply(store, lang, wanted, user, "upload", expected)
     path.unlink(missing_ok=True)
-    return again, applied
+    return applied

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import re
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -14,9 +12,11 @@ from babel import Locale
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import denormalize, read_po, write_po
+from babel.messages.pofile import denormalize, generate_po, normalize, read_po
 
 from kiosk.core.files import atomic_write
+from kiosk.i18n import rules
+from kiosk.i18n.messages import gettext as _
 
 DOMAIN = "messages"
 COMMENT_TAGS = ("TRANSLATORS:",)
@@ -25,26 +25,6 @@ METHOD_MAP = [
     ("kiosk/**.py", "python"),
     ("templates/**.html", "jinja2.ext:babel_extract"),
 ]
-PLACEHOLDER = re.compile(r"%(?:\((?P<name>[^)]*)\))?[#0\- +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?(?P<type>[diouxXeEfFgGcrsa%])")
-TAG = re.compile(r"<\s*/?\s*([a-zA-Z][a-zA-Z0-9-]*)[^>]*>|<\s*!|&#?\w+;")
-SAMPLE = {
-    "d": 7,
-    "i": 7,
-    "o": 7,
-    "u": 7,
-    "x": 7,
-    "X": 7,
-    "e": 1.5,
-    "E": 1.5,
-    "f": 1.5,
-    "F": 1.5,
-    "g": 1.5,
-    "G": 1.5,
-    "c": "x",
-    "r": "x",
-    "s": "x",
-    "a": "x",
-}
 
 
 @dataclass(frozen=True)
@@ -55,10 +35,17 @@ class Problem:
     lineno: int
     msgid: str
     text: str
+    kind: str = "error"  # "untranslated" and "fuzzy" are not errors: the kiosk shows English for them
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.lineno}" if self.lineno else str(self.path)
         return f"{where}: {self.text}" + (f"  [{self.msgid[:60]!r}]" if self.msgid else "")
+
+
+def entry_key(message: Message) -> str:
+    """Name an entry the way gettext does: context, EOT, then the singular English."""
+    msgid = message.id[0] if isinstance(message.id, tuple | list) else message.id
+    return f"{message.context}\x04{msgid}" if message.context else str(msgid)
 
 
 def po_path(translations: Path, lang: str) -> Path:
@@ -71,11 +58,40 @@ def languages_on_disk(translations: Path) -> list[str]:
     return sorted(p.parent.parent.name for p in translations.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
 
 
+WIDTH = 100
+
+
+def _previous_lines(message: Message) -> list[str]:
+    """Format a message's previous msgid as gettext does: every "#|" line holds whole quoted strings."""
+    lines = []
+    for keyword, text in zip(("msgid", "msgid_plural"), message.previous_id, strict=False):
+        quoted = normalize(text, width=WIDTH).split("\n")
+        lines.append(f"#| {keyword} {quoted[0]}\n")
+        lines.extend(f"#| {line}\n" for line in quoted[1:])
+    return lines
+
+
 def po_bytes(catalog: Catalog) -> bytes:
-    """Serialise a catalog as .po text, keeping previous msgids so reviewers see what changed."""
-    buffer = io.BytesIO()
-    write_po(buffer, catalog, width=100, include_previous=True, sort_output=False)
-    return buffer.getvalue()
+    """Serialise a catalog as .po text, keeping previous msgids so reviewers see what changed.
+
+    Babel wraps "#|" comments like prose, splitting a quoted string over two lines, which msgfmt
+    rejects; so each message's previous msgid is written here instead.
+    """
+    out: list[str] = []
+    messages = iter(list(catalog))
+    block: list[str] = []
+    for chunk in generate_po(catalog, width=WIDTH, include_previous=False, sort_by=None):
+        block.append(chunk)
+        if chunk != "\n":
+            continue
+        message = next(messages, None)  # every message's lines end with a lone newline
+        if message is not None and message.id and message.previous_id:
+            at = next(i for i, line in enumerate(block) if line.startswith(("msgctxt ", "msgid ")))
+            block[at:at] = _previous_lines(message)
+        out.extend(block)
+        block = []
+    out.extend(block)  # obsolete entries, which carry no previous msgid
+    return "".join(out).encode(catalog.charset or "utf-8")
 
 
 def mo_bytes(catalog: Catalog) -> bytes:
@@ -166,94 +182,43 @@ def compile_catalog(path: Path, lang: str) -> list[Problem]:
         catalog = read_catalog(path, lang)
     except Exception as exc:  # noqa: BLE001 - any parse error is reported, not raised
         return [Problem(path, 0, "", f"cannot be read: {exc}")]
-    problems = [p for p in catalog_problems(catalog, path) if not p.text.startswith(("untranslated", "fuzzy"))]
+    problems = [p for p in catalog_problems(catalog, path) if p.kind == "error"]
     if not problems:
         atomic_write(path.with_suffix(".mo"), mo_bytes(catalog))
     return problems
 
 
-def placeholders(text: str) -> Counter[tuple[str | None, str]]:
-    """Count the %-placeholders in a message by name and type, ignoring a literal %%."""
-    return Counter((m["name"], m["type"]) for m in PLACEHOLDER.finditer(text) if m["type"] != "%")
-
-
-def markup(text: str) -> set[str]:
-    """Return the HTML tags and entities in a message."""
-    return {m.group(1).lower() if m.group(1) else m.group(0) for m in TAG.finditer(text)}
-
-
-def message_errors(source: str, translation: str) -> list[str]:
-    """Say, in plain words, what would break if this translation of source were used."""
-    errors = []
-    wanted, got = placeholders(source), placeholders(translation)
-    if any(name is None for name, _ in got - wanted):
-        # "100% sure" parses as the placeholder "% s": the real mistake is the lone percent sign.
-        errors.append("a % sign would break formatting; write a literal percent sign as %%")
-    elif wanted != got:
-        names = ", ".join(sorted(f"%({n})" + t if n else "%" + t for n, t in wanted)) or "none"
-        errors.append(f"placeholders must match the English exactly (expected: {names})")
-    else:
-        values = {name: SAMPLE[kind] for name, kind in got if name}
-        try:
-            translation % (values if values or not got else tuple(SAMPLE[k] for _, k in got))
-        except (ValueError, TypeError, KeyError, IndexError):
-            errors.append("a % sign would break formatting; write a literal percent sign as %%")
-    extra = markup(translation) - markup(source)
-    if extra:
-        errors.append(f"markup is not allowed here: {', '.join(sorted(extra))}")
-    return errors
-
-
-def form_errors(english: tuple[str, ...], text: str, num_plurals: int) -> list[str]:
-    """Say what would break if text were one form of a translation of english (singular[, plural])."""
-    if len(english) == 1:
-        return message_errors(english[0], text)
-    singular, plural = english[0], english[-1]
-    if num_plurals == 1:
-        # One form serves every number, so it needs the plural's placeholders, as msgfmt insists.
-        return message_errors(plural, text)
-    # Otherwise a form may leave the number out (Arabic "two seconds"), but never invent a placeholder.
-    unknown = placeholders(text) - (placeholders(singular) | placeholders(plural))
-    if any(name is None for name, _ in unknown):
-        errors = ["a % sign would break formatting; write a literal percent sign as %%"]
-    elif unknown:
-        names = ", ".join(sorted(f"%({n})" + t for n, t in unknown))
-        errors = [f"this form uses a placeholder the English does not have: {names}"]
-    else:
-        errors = [e for e in message_errors(text, text) if not e.startswith("markup")]
-    extra = markup(text) - markup(singular) - markup(plural)
-    if extra:
-        errors.append(f"markup is not allowed here: {', '.join(sorted(extra))}")
-    return errors
-
-
-def entry_problems(message: Message, num_plurals: int) -> Iterator[str]:
-    """Yield what is wrong with one catalog entry."""
+def entry_problems(message: Message, num_plurals: int) -> Iterator[tuple[str, str]]:
+    """Yield (kind, text) for what is wrong with one catalog entry: "fuzzy", "untranslated" or "error"."""
     if message.fuzzy:
-        yield "fuzzy: the English changed; review the translation"
+        # Left out of the .mo until reviewed, as msgfmt does, so its text cannot break anything yet.
+        yield "fuzzy", _("Needs review: the English changed since it was translated.")
+        return
     strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
     if not any(strings):
-        yield "untranslated"
+        yield "untranslated", _("Untranslated.")
         return
     english = tuple(message.id) if isinstance(message.id, tuple | list) else (message.id,)
     if message.pluralizable and (len(strings) != num_plurals or not all(strings)):
-        yield f"untranslated: plural forms must all be filled ({num_plurals} forms)"
+        yield "untranslated", _("Fill in every plural form (%(count)d forms).", count=num_plurals)
     for index, text in enumerate(strings):
         if text:
-            for error in form_errors(english, text, num_plurals):
-                yield f"plural form {index}: {error}" if message.pluralizable else error
+            for error in rules.form_errors(english, text, num_plurals):
+                if message.pluralizable:
+                    error = _("Form %(number)d: %(problem)s", number=index + 1, problem=error)
+                yield "error", error
 
 
 def catalog_problems(catalog: Catalog, path: Path) -> Iterator[Problem]:
     """Yield every problem in one catalog."""
     if catalog.fuzzy:
-        yield Problem(path, 0, "", "the header is marked fuzzy, so the whole catalog would be ignored")
+        yield Problem(path, 0, "", _("The header is marked fuzzy, so the whole catalog would be ignored."))
     for message in catalog:
         if not message.id:
             continue
         msgid = message.id[0] if isinstance(message.id, tuple | list) else message.id
-        for text in entry_problems(message, catalog.num_plurals):
-            yield Problem(path, message.lineno or 0, msgid, text)
+        for kind, text in entry_problems(message, catalog.num_plurals):
+            yield Problem(path, message.lineno or 0, msgid, text, kind)
 
 
 def check(root: Path, translations: Path) -> list[Problem]:

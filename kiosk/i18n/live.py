@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
-import os
 import re
-import shutil
-import subprocess
-import tempfile
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,13 +12,15 @@ from pathlib import Path
 from babel.messages.catalog import Catalog, Message
 from flask import Flask
 
-from kiosk.core.files import atomic_write_all
-from kiosk.i18n import catalogs
+from kiosk.i18n import catalogs, journal, problems
+from kiosk.i18n.catalogs import entry_key as entry_key
 
-LOCK = ".lock"
+# Re-exported: the editor writes its language settings under the same lock.
+from kiosk.i18n.journal import advance_mtime as advance_mtime, locked as locked
+
+LOG_NAME = "changes.jsonl"
 # Every line of a .po file is blank, a comment, or an optional keyword and one quoted string.
 PO_LINE = re.compile(r'^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"$')
-MSGFMT = shutil.which("msgfmt")
 
 
 class CatalogRejected(Exception):
@@ -69,12 +64,6 @@ def state_of(message: Message) -> State:
     return State(tuple(text or "" for text in strings), message.fuzzy)
 
 
-def entry_key(message: Message) -> str:
-    """Name an entry the way gettext does: context, EOT, then the singular English."""
-    msgid = message.id[0] if isinstance(message.id, tuple | list) else message.id
-    return f"{message.context}\x04{msgid}" if message.context else str(msgid)
-
-
 @dataclass(frozen=True)
 class Store:
     """Where one app keeps its live catalogs, their history and staged uploads."""
@@ -116,17 +105,13 @@ class Store:
         """Return the languages with a live catalog."""
         return catalogs.languages_on_disk(self.live)
 
+    def log(self, lang: str) -> Path:
+        """Return a language's change log: one JSON line per change, oldest first."""
+        return self.history / lang / LOG_NAME
 
-@contextmanager
-def locked(live: Path) -> Iterator[None]:
-    """Hold the catalogs' lock, which every writer in every process takes."""
-    live.mkdir(parents=True, exist_ok=True)
-    with (live / LOCK).open("a+b") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    def copies(self, lang: str) -> Path:
+        """Return the folder of a language's dated copies of its saved .po files."""
+        return self.history / lang / "copies"
 
 
 def version_of(data: bytes) -> str:
@@ -187,80 +172,53 @@ def load(store: Store, lang: str) -> Snapshot:
     return snapshot
 
 
-def msgfmt_problems(data: bytes) -> list[str]:
-    """Ask GNU msgfmt, when installed, whether the .po bytes compile cleanly; it sees what Babel misses."""
-    if MSGFMT is None:
-        return []
-    with tempfile.TemporaryDirectory(prefix="kiosk-msgfmt-") as folder:
-        path = Path(folder) / "messages.po"
-        path.write_bytes(data)
-        result = subprocess.run(
-            [MSGFMT, "-c", "--check-format", "-o", os.devnull, str(path)],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=60,
-        )
-    if result.returncode == 0:
-        return []
-    lines = [
-        line.replace(f"{path}:", "line ").replace(str(path), "the catalog").strip()
-        for line in result.stderr.splitlines()
-    ]
-    problems = [line for line in lines if line and not line.startswith(f"{Path(MSGFMT).name}: found")]
-    return problems or [f"msgfmt failed with exit code {result.returncode}"]
-
-
-def compile_problems(data: bytes, lang: str) -> list[str]:
-    """Return why these .po bytes must not go live: Babel's checks, then msgfmt's."""
-    try:
-        catalog = parse(data, lang)
-    except Exception as exc:  # noqa: BLE001 - any parse failure blocks the save
-        return [f"the catalog could not be read back: {exc}"]
-    path = Path(f"{lang}.po")
-    problems = [
-        p.text for p in catalogs.catalog_problems(catalog, path) if not p.text.startswith(("untranslated", "fuzzy"))
-    ]
-    return problems or msgfmt_problems(data)
-
-
-def copy_path(store: Store, lang: str) -> Path:
-    """Return the path of a new dated copy of a language's .po file."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
-    return store.history / lang / "copies" / f"{stamp}.po"
-
-
-def drop_old_copies(store: Store, lang: str) -> None:
+def prune_copies(store: Store, lang: str) -> None:
     """Drop the oldest dated copies beyond the configured number."""
-    for old in sorted((store.history / lang / "copies").glob("*.po"))[: -store.keep_copies]:
+    for old in sorted(store.copies(lang).glob("*.po"))[: -store.keep_copies]:
         old.unlink(missing_ok=True)
 
 
-def advance_mtime(path: Path, previous_ns: int | None) -> None:
-    """Make a rewritten file's mtime move forward, so reloaders keyed on it never miss a change."""
-    if previous_ns is None:
-        return
-    stat = path.stat()
-    if stat.st_mtime_ns <= previous_ns:
-        os.utime(path, ns=(stat.st_atime_ns, previous_ns + 1_000))
+def commit(
+    store: Store,
+    lang: str,
+    catalog: Catalog,
+    translator: str,
+    history: list[str] | None = None,
+    extra: list[journal.Write] | None = None,
+    checked: set[str] | frozenset[str] = frozenset(),
+) -> Snapshot:
+    """Write a checked catalog and its history lines through the journal: the .po, a dated copy, the .mo, the log.
 
-
-def commit(store: Store, lang: str, catalog: Catalog, translator: str) -> Snapshot:
-    """Write a checked catalog: its .po, its .mo and a history copy, each whole, together.
-
-    The caller holds the lock. A crash at any point leaves every file whole: old or new.
+    The caller holds the lock. A crash at any point leaves every file whole, and the next process to look
+    finishes the save, so a change is never on the kiosk without its line in the history. A problem in an
+    entry named in checked, or in the file as a whole, refuses the save (CatalogRejected).
     """
     catalogs.stamp_header(catalog, translator)
     data = catalogs.po_bytes(catalog)
-    problems = compile_problems(data, lang)
-    if problems:
-        raise CatalogRejected(problems)
-    po, mo = store.po(lang), store.mo(lang)
-    before = mo.stat().st_mtime_ns if mo.exists() else None
-    catalog = parse(data, lang)
-    # The .po, its .mo and the history copy are all written before any goes live: a full disk fails the
-    # save with nothing changed, never leaving a new .po beside an old .mo.
-    atomic_write_all({copy_path(store, lang): data, po: data, mo: catalogs.mo_bytes(catalog)})
-    drop_old_copies(store, lang)
-    advance_mtime(mo, before)
-    return Snapshot(lang, catalog, version_of(data))
+    version = version_of(data)
+    compiled = parse(data, lang)
+    # msgfmt looks at the entries this save changes; a merge (changing none by hand) has it look at all.
+    found = problems.by_entry(data, lang, version, compiled, set(checked) or None)
+    # Only the entries this save changes can stop it; one already broken elsewhere is left out of the .mo
+    # (the kiosk shows its English) and reported on the overview, instead of blocking every save.
+    blocking = [text for key in sorted(set(found) & (checked | {problems.HEADER})) for text in found[key]]
+    if blocking:
+        raise CatalogRejected(blocking)
+    shown = problems.without(compiled, set(found)) if found else compiled
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+    journal.run(
+        store.live,
+        lang,
+        [
+            journal.Write(store.po(lang), data),
+            journal.Write(store.copies(lang) / f"{stamp}.po", data, durable=False),
+            journal.Write(store.mo(lang), catalogs.mo_bytes(shown), advance=True),
+            *(extra or []),
+        ],
+        [journal.Append(store.log(lang), history or [])],
+    )
+    prune_copies(store, lang)
+    snapshot = Snapshot(lang, compiled, version)
+    with _cache_lock:
+        _cache[store.po(lang)] = snapshot  # what was just written needs no reading back
+    return snapshot

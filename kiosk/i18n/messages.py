@@ -10,9 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from flask import g
-from flask_babel import Babel, Domain, force_locale, format_date, get_domain
+from flask_babel import Babel, Domain, force_locale, format_date, get_domain, get_locale
 from flask_babel.speaklater import LazyString
 from markupsafe import Markup, escape
+
+from kiosk.i18n import journal
 
 log = logging.getLogger(__name__)
 
@@ -29,9 +31,13 @@ class ReloadingDomain(Domain):
         stamp = []
         for directory in self.translation_directories:
             try:
-                folders = sorted(entry.path for entry in os.scandir(directory) if entry.is_dir())
+                entries = list(os.scandir(directory))
             except FileNotFoundError:
                 continue
+            if any(entry.name.startswith(journal.PREFIX) for entry in entries):
+                # A save was killed halfway: finish it now rather than wait for the next one.
+                journal.recover(Path(directory))
+            folders = sorted(entry.path for entry in entries if entry.is_dir())
             for folder in folders:
                 mo_path = Path(folder, "LC_MESSAGES", f"{self.domain[0]}.mo")
                 try:
@@ -82,6 +88,11 @@ def request_translations() -> Any:
     if translations is None:
         translations = g.kiosk_translations = get_domain().get_translations()
     return translations
+
+
+def current_locale() -> str:
+    """Return the language messages are translated into now ("en" outside a request)."""
+    return str(get_locale() or "en")
 
 
 def gettext_in(code: str, string: str) -> str:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import current_app, g, session
+from flask import current_app, g, has_request_context, session
 
-from kiosk.i18n.languages import Language, match
+from kiosk.i18n.languages import SOURCE_LANGUAGE, Language, match
 
 
 def languages() -> dict[str, Language]:
@@ -39,5 +39,12 @@ def current_language() -> Language:
 
 
 def select_locale() -> str:
-    """Tell Flask-Babel which catalog the current request uses."""
+    """Tell Flask-Babel which catalog the current request uses.
+
+    Outside a request, the language a block chose (the speech service renders pages in each language), or
+    English (the CLI): there is no visit to ask.
+    """
+    if not has_request_context():
+        chosen: Language | None = g.get("language")
+        return chosen.code if chosen is not None else SOURCE_LANGUAGE
     return current_language().code

@@ -6,36 +6,17 @@ import logging
 import time
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
 from flask import Flask
 
 from kiosk.core.files import atomic_write
-from kiosk.i18n import catalogs
-from kiosk.i18n.live import Store, locked, parse, state_of, syntax_error
+from kiosk.i18n import catalogs, journal, merge, problems
+from kiosk.i18n.changes import REPO_UPDATE
+from kiosk.i18n.live import CatalogRejected, Store, commit, entry_key, locked, parse, syntax_error, version_of
 
 log = logging.getLogger(__name__)
 
 UPSTREAM = ".upstream"  # the repo's catalogs as last merged: the common base of a three-way merge
 STALE_TEMP_SECONDS = 3600
-
-
-def merge(base: Catalog | None, ours: Catalog, theirs: Catalog) -> Catalog:
-    """Take the repo's new catalog, keeping each translation staff changed in the live copy since the last merge."""
-    for message in theirs:
-        if not message.id:
-            continue
-        mine = ours.get(message.id, message.context)
-        if mine is None:
-            continue
-        old = base.get(message.id, message.context) if base is not None else None
-        state = state_of(mine)
-        if any(state.strings) and (old is None or state != state_of(old)):
-            message.string = mine.string
-            if mine.fuzzy:
-                message.flags.add("fuzzy")
-            else:
-                message.flags.discard("fuzzy")
-    return theirs
 
 
 def _sync_template(store: Store) -> bool:
@@ -49,7 +30,7 @@ def _sync_template(store: Store) -> bool:
 
 
 def _sync_language(store: Store, lang: str) -> None:
-    """Seed or merge one language from the repo, keeping staff edits."""
+    """Seed or merge one language from the repo, keeping staff edits; the merge is logged as a repo update."""
     assert store.source is not None
     source_po = catalogs.po_path(store.source, lang)
     data = source_po.read_bytes()
@@ -64,10 +45,29 @@ def _sync_language(store: Store, lang: str) -> None:
     if base_path.exists() and base_path.read_bytes() == data:
         return
     base = parse(base_path.read_bytes(), lang) if base_path.exists() else None
-    merged = merge(base, parse(store.po(lang).read_bytes(), lang), parse(data, lang))
-    atomic_write(store.po(lang), catalogs.po_bytes(merged))
-    atomic_write(base_path, data)
-    log.info("Merged the repo's %s catalog into the live copy, keeping staff edits.", lang)
+    merged = merge.merge(base, parse(store.po(lang).read_bytes(), lang), parse(data, lang))
+    keys = {entry_key(message) for message in merged.catalog if message.id}
+    still_open = {key: state for key, state in merge.conflicts(store, lang).items() if key in keys}
+    conflicts = {**still_open, **merged.conflicts}
+    try:
+        commit(
+            store,
+            lang,
+            merged.catalog,
+            REPO_UPDATE,
+            [change.as_json() for change in merged.changes],
+            [journal.Write(base_path, data), merge.conflicts_write(store, lang, conflicts)],
+        )
+    except CatalogRejected as rejected:
+        # The live copy stays as it was, and so does the base: the next start tries again.
+        log.error("The repo's %s catalog was not merged: %s", lang, "; ".join(rejected.problems))
+        return
+    log.info(
+        "Merged the repo's %s catalog: %d entries changed, %d conflicts for review.",
+        lang,
+        len(merged.changes),
+        len(merged.conflicts),
+    )
 
 
 def _update_staff_languages(store: Store) -> None:
@@ -79,12 +79,13 @@ def _update_staff_languages(store: Store) -> None:
         if lang in ours:
             continue
         try:
+            before = catalogs.read_catalog(store.po(lang), lang)
             catalog = catalogs.read_catalog(store.po(lang), lang)
+            catalog.update(template, update_header_comment=False)
+            changes = merge.changes_between(before, catalog, REPO_UPDATE, "merge")
+            commit(store, lang, catalog, REPO_UPDATE, [change.as_json() for change in changes])
         except Exception:
             log.exception("Could not bring the live %s catalog up to date with the new template.", lang)
-            continue
-        catalog.update(template, update_header_comment=False)
-        atomic_write(store.po(lang), catalogs.po_bytes(catalog))
 
 
 def _remove_stale_temps(live: Path) -> None:
@@ -98,9 +99,28 @@ def _remove_stale_temps(live: Path) -> None:
             continue
 
 
+def _compile(store: Store, lang: str) -> None:
+    """Compile a live catalog edited on disk, leaving out (and logging) entries that would break."""
+    data = store.po(lang).read_bytes()
+    bad = syntax_error(data.decode("utf-8", errors="replace"))
+    if bad is not None:
+        # Babel would skip the broken lines and compile what is left: keep the old .mo instead.
+        log.error("Live catalog %s not compiled: line %d is not .po syntax.", store.po(lang), bad[0])
+        return
+    found = problems.by_entry(data, lang, version_of(data))
+    if problems.HEADER in found:
+        log.error("Live catalog %s not compiled: %s", store.po(lang), "; ".join(found[problems.HEADER]))
+        return
+    for key, said in found.items():
+        log.error("Live catalog %s: %r is left out until it is fixed: %s", lang, key, "; ".join(said))
+    catalog = parse(data, lang)
+    atomic_write(store.mo(lang), catalogs.mo_bytes(problems.without(catalog, set(found)) if found else catalog))
+
+
 def prepare(store: Store) -> None:
     """Seed the live catalogs from the repo, merge repo updates, and compile any .mo older than its .po."""
     with locked(store.live):
+        journal.finish(store.live)
         _remove_stale_temps(store.live)
         if store.source is not None:
             template_changed = _sync_template(store)
@@ -115,13 +135,7 @@ def prepare(store: Store) -> None:
             po, mo = store.po(lang), store.mo(lang)
             if mo.exists() and mo.stat().st_mtime_ns >= po.stat().st_mtime_ns:
                 continue
-            bad = syntax_error(po.read_bytes().decode("utf-8", errors="replace"))
-            if bad is not None:
-                # Babel would skip the broken lines and compile what is left: keep the old .mo instead.
-                log.error("Live catalog %s not compiled: line %d is not .po syntax.", po, bad[0])
-                continue
-            for problem in catalogs.compile_catalog(po, lang):
-                log.error("Live catalog not compiled: %s", problem)
+            _compile(store, lang)
 
 
 def init_app(app: Flask) -> None:

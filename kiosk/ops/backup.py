@@ -19,6 +19,7 @@ from typing import Any
 from flask import Flask
 
 from kiosk.core import db
+from kiosk.i18n import journal
 from kiosk.i18n.live import Store, locked
 from kiosk.ops import archive, database, logs
 from kiosk.ops.archive import BackupError
@@ -74,7 +75,13 @@ def skipped(relative: Path) -> bool:
         or relative.parts[0].startswith(".restore-")
         or name in (".lock", LOCK, ".serve.lock")
         or (name.startswith(".") and name.endswith(".tmp"))
+        or _journal(name)
     )
+
+
+def _journal(name: str) -> bool:
+    """Tell whether a file is an interrupted catalog save's journal: it names this machine's paths, so stays."""
+    return name.startswith(journal.PREFIX) and name.endswith(journal.SUFFIX)
 
 
 def data_files(sources: Sources, backups: Path) -> Iterator[tuple[str, Path]]:
@@ -167,13 +174,20 @@ def write(sources: Sources, folder: Path, name: str | None = None) -> tuple[Path
             }
             with archive.written(final, manifest) as writer:
                 writer.add_file(member, dump)
-                # The editor writes a save's .po, history copy and .mo under this lock: never half a save.
+                # The editor writes a save's .po, history copy, .mo and history line under this lock: never half
+                # a save. One a crash left half done is finished first, from its journal.
                 with locked(sources.live_translations):
+                    journal.finish(sources.live_translations)
                     for member_name, path in data_files(sources, folder):
                         writer.add_file(member_name, path)
                     if sources.translations_outside:
                         for path in sorted(sources.live_translations.rglob("*")):
-                            if path.is_file() and path.name != ".lock" and not path.name.endswith(".tmp"):
+                            if (
+                                path.is_file()
+                                and path.name != ".lock"
+                                and not path.name.endswith(".tmp")
+                                and not _journal(path.name)
+                            ):
                                 relative = path.relative_to(sources.live_translations).as_posix()
                                 writer.add_file(f"live-translations/{relative}", path)
                 manifest["files"] = writer.files

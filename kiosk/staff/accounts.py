@@ -122,6 +122,12 @@ def set_permissions(session: Session, name: str, permissions: Iterable[str]) -> 
     return staff
 
 
+def set_language(session: Session, staff_id: int, code: str | None) -> None:
+    """Store the language an account's staff screens are shown in (None: follow the browser)."""
+    session.execute(sa.update(Staff).where(Staff.id == staff_id).values(language=code))
+    session.commit()
+
+
 def remove(session: Session, name: str) -> None:
     """Delete an account; the requests it handled keep their history."""
     session.delete(_existing(session, name))

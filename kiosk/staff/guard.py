@@ -6,16 +6,23 @@ import functools
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
+from urllib.parse import urlsplit
 
 from flask import Response, current_app, flash, g, make_response, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from htmx_flask import request as htmx_request
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
 
+from kiosk import i18n
 from kiosk.core import db
 from kiosk.core.models import Permission, Staff
 from kiosk.i18n import gettext as _
 
 SESSION_KEY = "staff"
+LANGUAGE_KEY = "staff_language"  # this browser's last choice, for the login page before an account is known
+STAFF_BLUEPRINTS = frozenset({"auth", "staff", "editor", "recordings"})
+PERMISSION_ATTRIBUTE = "required_permission"
 # The session's last-seen time is rewritten at most this often, not on every dashboard poll.
 SEEN_RESOLUTION_SECONDS = 30
 
@@ -48,7 +55,8 @@ def _load_staff() -> Staff | None:
     if staff is None or staff.session_version != version:
         _end_staff_session(_("You were logged out. Please log in again."))
         return None
-    if now - seen > SEEN_RESOLUTION_SECONDS:
+    # Renewed now and then, not on every poll, but always well inside the idle limit.
+    if now - seen > min(SEEN_RESOLUTION_SECONDS, config["STAFF_IDLE_SECONDS"] / 10):
         session[SESSION_KEY] = {**data, "seen": now}
     return staff
 
@@ -61,9 +69,61 @@ def current_staff() -> Staff | None:
     return staff
 
 
+def staff_language(account: bool = True) -> i18n.Language:
+    """Return the staff screens' language: the account's choice, this browser's last one, its own, or the default.
+
+    account=False leaves the account out, for when the database that holds it cannot be read.
+    """
+    offered = i18n.languages()
+    staff = current_staff() if account else None
+    for wanted in (staff.language if staff is not None else None, session.get(LANGUAGE_KEY)):
+        found = i18n.match(wanted, offered)
+        if found is not None:
+            return found
+    best = request.accept_languages.best_match([language.tag for language in offered.values()])
+    return offered.get(best or "") or i18n.default_language()
+
+
+def use_staff_language() -> None:
+    """Show a staff screen in the staff member's language, never in the one a visitor picked last."""
+    if request.blueprint in STAFF_BLUEPRINTS or request.path.startswith("/staff/"):
+        g.language = staff_language()
+
+
+def home_for(staff: Staff | None) -> str:
+    """Return where an account starts: the dashboard for the front desk, the editor for a translator only."""
+    if staff is not None and not staff.can("front_desk") and staff.can("translator"):
+        return url_for("editor.overview")
+    return url_for("staff.dashboard")
+
+
+def may_open(staff: Staff, path: str) -> bool:
+    """Tell whether an account may open a path on this server; a path no route answers counts as no."""
+    adapter = current_app.url_map.bind("localhost")
+    try:
+        endpoint, _values = adapter.match(path.split("?", 1)[0], method="GET")
+    except RequestRedirect:
+        return True
+    except HTTPException:
+        return False
+    required = getattr(current_app.view_functions.get(endpoint), PERMISSION_ATTRIBUTE, None)
+    return required is None or staff.can(required)
+
+
+def _back_here() -> str | None:
+    """Return the page to come back to after logging in: this one, or for a form the page it was sent from."""
+    if request.method == "GET":
+        return request.full_path.rstrip("?")
+    # A form posted after the session ended: go back to the page that holds it (its text is kept there).
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.path.startswith("/staff/"):
+        return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return None
+
+
 def _login_redirect() -> ResponseReturnValue:
     """Send an anonymous request to the login page, and back here afterwards."""
-    target = url_for("auth.login", next=request.full_path.rstrip("?") if request.method == "GET" else None)
+    target = url_for("auth.login", next=_back_here())
     if htmx_request.htmx:
         # htmx would swap a login page into a panel; HX-Redirect makes it load the whole page.
         response = make_response(_("Please log in again."), 401)
@@ -75,7 +135,10 @@ def _login_redirect() -> ResponseReturnValue:
 
 def forbidden(permission: str) -> Response:
     """Tell a signed-in account it lacks the permission this page needs."""
-    return make_response(render_template("staff/forbidden.html", permission=permission, staff=current_staff()), 403)
+    return make_response(
+        render_template("staff/forbidden.html", title=_("Not allowed"), permission=permission, staff=current_staff()),
+        403,
+    )
 
 
 def login_required(permission: str | None = None) -> Callable[[View], View]:
@@ -98,6 +161,8 @@ def login_required(permission: str | None = None) -> Callable[[View], View]:
                 return forbidden(permission)
             return view(*args, **kwargs)
 
+        # Read by may_open, so a login never sends an account to a page it would be refused.
+        setattr(guarded, PERMISSION_ATTRIBUTE, permission)
         return cast(View, guarded)
 
     return decorator

@@ -86,6 +86,10 @@ def visitor_state(ticket: Ticket) -> str:
 
 def hold_seconds(ticket: Ticket) -> int:
     """Return how many more seconds this request keeps the kiosk from its idle reset."""
+    # An urgent call holds the screen only until staff answer (at most URGENT_HOLD_SECONDS): then the person
+    # is on the way, and a visitor who walked away must not leave the kiosk on it for the longest wait.
+    if ticket.is_urgent:
+        return urgent.hold_seconds(ticket, utcnow(), _seconds("URGENT_HOLD_SECONDS"))
     return int(tickets.holds_visit(ticket, utcnow(), _seconds("TICKET_WAIT_MAX_SECONDS")).total_seconds())
 
 

@@ -91,6 +91,42 @@ def test_servers_starting_together_on_a_new_database_migrate_it_once(database_ur
         engine.dispose()
 
 
+def _move_to(engine: sa.Engine, revision: str, down: bool = False) -> None:
+    """Upgrade (or downgrade) a database's schema to one revision, as Alembic does on a kiosk."""
+    with engine.connect() as connection:
+        config = db._alembic_config()
+        config.attributes["connection"] = connection
+        (command.downgrade if down else command.upgrade)(config, revision)
+        connection.commit()
+
+
+def test_every_revision_upgrades_with_its_rows_to_the_newest_and_back(database_url: str) -> None:
+    # Kiosks in the field sit at any earlier revision: each must reach the newest without losing a row.
+    chain = [script.revision for script in db._script().walk_revisions()][::-1]  # oldest first
+    assert len(db._script().get_heads()) == 1, "the branches' migrations form one chain"
+    engine = db.make_engine(database_url)
+    try:
+        for older in chain[:-1]:
+            _move_to(engine, older, down=db.current_revision(engine) is not None)
+            assert db.current_revision(engine) == older
+            with engine.begin() as connection:
+                connection.exec_driver_sql(
+                    "INSERT INTO staff (name, password_hash, failed_logins, session_version, created_at) "
+                    f"VALUES ('at {older}', 'x', 0, 1, '2026-11-30 12:00:00')"
+                )
+            db.migrate(engine)
+            assert db.current_revision(engine) == chain[-1]
+            with engine.connect() as connection:
+                names = connection.exec_driver_sql("SELECT name FROM staff ORDER BY id").scalars().all()
+                assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+            assert names == [f"at {revision}" for revision in chain[: chain.index(older) + 1]]
+        _move_to(engine, chain[0], down=True)
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("SELECT count(*) FROM staff").scalar() == len(chain) - 1
+    finally:
+        engine.dispose()
+
+
 def test_each_request_gets_a_session_that_is_closed_afterwards(storage_apps: Callable[..., Flask]) -> None:
     app = storage_apps()
     with app.test_request_context("/"):
@@ -124,22 +160,14 @@ def test_db_revision_writes_a_migration_of_what_the_models_changed(
     assert "op." not in text  # the models and the schema agree, so there is nothing to do
 
 
-def _to_revision(engine: sa.Engine, revision: str, downgrade: bool = False) -> None:
-    """Move the schema to one revision, as an older (or newer) kiosk left it."""
-    with engine.connect() as connection:
-        config = db._alembic_config()
-        config.attributes["connection"] = connection
-        (command.downgrade if downgrade else command.upgrade)(config, revision)
-        connection.commit()
-
-
-def test_the_migrations_are_one_chain_through_both_branches(tmp_path: Path) -> None:
+def test_the_migrations_are_one_chain_through_every_branch(tmp_path: Path) -> None:
     script = db._script()
     # One head and no merge points: each revision follows exactly the one before it.
     assert script.get_heads() == ["0003_desk_security"]
     chain = [revision.revision for revision in script.walk_revisions()]
-    assert chain == ["0003_desk_security", "0002_urgent_requests", "0001"]
-    assert [revision.down_revision for revision in script.walk_revisions()] == ["0002_urgent_requests", "0001", None]
+    assert chain == ["0003_desk_security", "0004_staff_language", "0002_urgent_requests", "0001"]
+    downs = [revision.down_revision for revision in script.walk_revisions()]
+    assert downs == ["0004_staff_language", "0002_urgent_requests", "0001", None]
     assert make_app(tmp_path / "data").test_cli_runner().invoke(args=["db", "current"]).output.strip() == (
         "database at 0003_desk_security; newest 0003_desk_security"
     )
@@ -148,7 +176,7 @@ def test_the_migrations_are_one_chain_through_both_branches(tmp_path: Path) -> N
 def test_a_database_at_the_urgent_revision_is_upgraded_keeping_its_requests(database_url: str) -> None:
     engine = db.make_engine(database_url)
     try:
-        _to_revision(engine, "0002_urgent_requests")
+        _move_to(engine, "0002_urgent_requests")
         with engine.begin() as connection:
             connection.exec_driver_sql(
                 "INSERT INTO tickets (day, number, visit, kiosk, reason, status, created_at, urgent_at) VALUES "
@@ -167,9 +195,12 @@ def test_a_database_at_the_urgent_revision_is_upgraded_keeping_its_requests(data
                 "INSERT INTO tickets (day, number, visit, kiosk, reason, status, created_at) VALUES "
                 "('2026-03-02', 2, 'visit-olderaaaaaaaaaaa', 'Hall', 'book', 'waiting', '2026-03-02 12:01:00')"
             )
-        # And back: the desk's revision comes off cleanly, then goes on again.
-        _to_revision(engine, "0002_urgent_requests", downgrade=True)
-        assert db.current_revision(engine) == "0002_urgent_requests"
+        # And back: the desk's revision comes off cleanly (to the staff language before it), then goes on again.
+        _move_to(engine, "0004_staff_language", down=True)
+        assert db.current_revision(engine) == "0004_staff_language"
+        with engine.connect() as connection:
+            columns = {column["name"] for column in sa.inspect(connection).get_columns("staff")}
+            assert {"language", "failed_logins", "locked_until"} <= columns
         db.migrate(engine)
         assert db.current_revision(engine) == "0003_desk_security"
     finally:

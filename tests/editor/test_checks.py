@@ -49,12 +49,12 @@ def test_an_unreadable_plural_rule_gives_empty_labels_instead_of_failing() -> No
 @pytest.mark.parametrize(
     ("translation", "expected"),
     [
-        ("Volver en %(num)s segundos.", "placeholders must match"),
-        ("Volver en %(numero)d segundos.", "placeholders must match"),
-        ("Volver en segundos.", "placeholders must match"),
-        ("100% Volver en %(num)d segundos.", "a % sign would break formatting"),
-        ("<b>Volver</b> en %(num)d segundos.", "markup is not allowed here: b"),
-        ("<script>alert(1)</script> %(num)d", "markup is not allowed here: script"),
+        ("Volver en %(num)s segundos.", "Keep the placeholders exactly as in the English"),
+        ("Volver en %(numero)d segundos.", "Keep the placeholders exactly as in the English"),
+        ("Volver en segundos.", "Keep the placeholders exactly as in the English"),
+        ("100% Volver en %(num)d segundos.", "A single % sign breaks this text"),
+        ("<b>Volver</b> en %(num)d segundos.", "Remove </b>, <b>"),
+        ("<script>alert(1)</script> %(num)d", "Remove </script>, <script>"),
         ("Volver\x07 en %(num)d segundos.", "control characters"),
         ("Volver en %(num)d segundos.\n", "line break"),
     ],
@@ -65,7 +65,7 @@ def test_blocking_problems_are_named_in_plain_words(translation: str, expected: 
 
 
 def test_a_stray_percent_sign_is_blocked_even_without_placeholders() -> None:
-    assert "a % sign would break formatting" in errors(Message("Sure"), "100%% seguro %")[0]
+    assert "A single % sign breaks this text" in errors(Message("Sure"), "100%% seguro %")[0]
     assert errors(Message("Sure"), "100%% seguro") == []
 
 
@@ -119,3 +119,30 @@ def test_a_button_label_longer_than_its_translator_note_allows_is_a_warning() ->
     assert warnings(BUTTON, "Síntomas") == []
     too_long = "Síntomas: cómo se siente el dolor"
     assert any("Too long for its button: 33 characters" in text for text in warnings(BUTTON, too_long))
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "refused"),
+    [
+        ("es", "Atr\u202eás", "direction controls"),  # RIGHT-TO-LEFT OVERRIDE
+        ("ar", "رجوع\u2066x\u2069", "direction controls"),  # isolates: the kiosk sets direction itself
+        ("es", "Atr\u200bás", "invisible characters"),  # ZERO WIDTH SPACE in a language with spaces
+        ("es", "Atr\u200dás", "invisible characters"),  # ZERO WIDTH JOINER where nothing needs it
+        ("ar", "\ufeffرجوع", "invisible characters"),
+        ("fa", "می\u200cخواهم", None),  # Persian needs ZWNJ
+        ("hi", "क्\u200dष", None),  # Devanagari uses ZWJ
+        ("th", "ย้อน\u200bกลับ", None),  # Thai marks word breaks with ZWSP
+        ("ar", "رجوع \u200f123", None),  # RTL text may order numbers with RLM
+        ("de", "Ischias\u00adbeschwerden", None),  # a soft hyphen is a real hyphenation point
+    ],
+)
+def test_invisible_formatting_characters_are_refused_unless_the_language_needs_them(
+    lang: str, text: str, refused: str | None
+) -> None:
+    found = check(Message("Back"), [text], 1, lang).all_errors()
+    if refused is None:
+        assert found == []
+    else:
+        assert len(found) == 1
+        assert refused in found[0]
+        assert "U+" in found[0]

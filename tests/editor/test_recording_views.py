@@ -19,7 +19,7 @@ from kiosk.visitor import content
 from tests.helpers.app import make_app
 from tests.helpers.audio import encode, speech
 from tests.helpers.desk import add_account, csrf_token, login
-from tests.helpers.editor import entry_for, save_text, store_of
+from tests.helpers.editor import entry_for, list_page, save_text, store_of
 
 MESSAGE = "Sciatica is pain that comes from the sciatic nerve."
 
@@ -110,7 +110,9 @@ def test_an_uploaded_take_waits_for_approval_then_plays_on_the_kiosk(
     approved = translator.post(approve.group(1), data={"csrf_token": csrf_token(page)}, follow_redirects=True)
     assert "Approved: the kiosk plays this one." in approved.get_data(as_text=True)
     entry = entry_for(store_of(app), "fil", MESSAGE)
-    assert "Recording approved" in translator.get("/staff/translations/fil/").get_data(as_text=True)
+    listed = translator.get(list_page(store_of(app), "fil", MESSAGE)).get_data(as_text=True)
+    block = listed[listed.index(f'id="entry-{entry.id}"') :]
+    assert "Recording approved" in block[: block.index("</li>")]
     assert (
         sound.state_of(app.extensions["kiosk_speech"].recordings.for_message("fil", entry.key), sound.shown_text(entry))
         == sound.APPROVED
@@ -220,3 +222,18 @@ def test_only_the_recording_screen_may_use_the_microphone(translator: FlaskClien
         policy = translator.get(elsewhere).headers["Permissions-Policy"]
         assert "microphone=()" in policy, elsewhere
         assert "microphone=(self)" not in policy, elsewhere
+
+
+LIST_LINK = re.compile(r'href="(/staff/translations/fil/\?page=\d+)#entry-(\w+)"')
+
+
+def test_coverage_links_each_message_to_its_page_of_the_entry_list(translator: FlaskClient, app: Flask) -> None:
+    coverage = translator.get("/staff/recordings/fil/").get_data(as_text=True)
+    links = {entry_id: address for address, entry_id in LIST_LINK.findall(coverage)}
+    assert len(set(links.values())) > 1, "the pages' messages are spread over several pages of the list"
+    shown = {address: translator.get(address).get_data(as_text=True) for address in set(links.values())}
+    for entry_id, address in links.items():
+        assert f'id="entry-{entry_id}"' in shown[address], address
+    # A message's recording screen links to the same place.
+    entry = entry_for(store_of(app), "fil", MESSAGE)
+    assert f'href="{links[entry.id]}#entry-{entry.id}"' in translator.get(screen(app)).get_data(as_text=True)

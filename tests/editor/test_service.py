@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 
 from kiosk.core.files import atomic_write
-from kiosk.editor import history as editor_history, service as editor
+from kiosk.editor import history as editor_history, saving, service as editor
 from kiosk.i18n import catalogs
 from kiosk.i18n.live import Store, load
 from tests.helpers.app import make_app
@@ -108,7 +108,7 @@ def test_a_blocked_save_changes_nothing(app: Flask, store: Store) -> None:
     before = store.po("es").read_bytes(), store.mo("es").read_bytes()
     result = save_text(store, "es", "Symptoms", "<script>alert(1)</script>")
     assert not result.saved
-    assert "markup is not allowed here: script" in result.findings.all_errors()[0]
+    assert "Remove </script>, <script>: the kiosk shows text only" in result.findings.all_errors()[0]
     assert (store.po("es").read_bytes(), store.mo("es").read_bytes()) == before
     assert editor_history.changes(store, "es") == []
 
@@ -136,8 +136,8 @@ def test_saving_a_fuzzy_entry_marks_it_reviewed_unless_staff_keep_it_for_review(
 def test_the_second_editor_of_the_same_entry_gets_a_conflict_not_an_overwrite(store: Store) -> None:
     entry = entry_for(store, "es", "Symptoms")
     version = load(store, "es").version
-    first = editor.save(store, "es", entry.id, ["Qué se siente"], False, entry.state.token(), version, "ana", True)
-    second = editor.save(store, "es", entry.id, ["Los síntomas"], False, entry.state.token(), version, "bruno", True)
+    first = saving.save(store, "es", entry.id, ["Qué se siente"], False, entry.state.token(), version, "ana", True)
+    second = saving.save(store, "es", entry.id, ["Los síntomas"], False, entry.state.token(), version, "bruno", True)
     assert first.saved
     assert not second.saved
     assert second.conflict is not None
@@ -153,7 +153,7 @@ def test_a_po_file_changed_on_disk_since_the_page_was_loaded_is_detected(store: 
     catalog = catalogs.read_catalog(store.po("es"), "es")
     catalog["Causes"].string = "Las causas"
     atomic_write(store.po("es"), catalogs.po_bytes(catalog))
-    other_entry = editor.save(
+    other_entry = saving.save(
         store, "es", entry.id, ["Qué se siente"], False, entry.state.token(), version, "ana", True
     )
     assert other_entry.saved
@@ -161,7 +161,7 @@ def test_a_po_file_changed_on_disk_since_the_page_was_loaded_is_detected(store: 
     catalog = catalogs.read_catalog(store.po("es"), "es")
     catalog["Symptoms"].string = "Síntomas (editado a mano)"
     atomic_write(store.po("es"), catalogs.po_bytes(catalog))
-    same_entry = editor.save(
+    same_entry = saving.save(
         store, "es", entry.id, ["Otra cosa"], False, other_entry.base, other_entry.version, "ana", True
     )
     assert not same_entry.saved
@@ -173,7 +173,7 @@ def test_one_entry_can_be_put_back_to_what_it_said_before_a_change(app: Flask, s
     save_text(store, "es", "Symptoms", "Qué se siente", user="ana")
     save_text(store, "es", "Symptoms", "Lo que se siente", user="bruno")
     first = editor_history.changes(store, "es")[-1]
-    result = editor.restore(store, "es", first.id, "carla")
+    result = saving.restore(store, "es", first.id, "carla")
     assert result.changes
     assert entry_for(store, "es", "Symptoms").state.strings == ("Síntomas",)
     assert editor_history.changes(store, "es")[0].action == "restore"
@@ -185,7 +185,7 @@ def test_a_whole_language_rolls_back_to_a_point_in_time(app: Flask, store: Store
     moment = datetime.now(UTC)
     save_text(store, "es", "Causes", "Las causas")
     save_text(store, "es", "Symptoms", "Lo que se siente")
-    result = editor.rollback(store, "es", moment, "carla")
+    result = saving.rollback(store, "es", moment, "carla")
     assert sorted(change.msgid for change in result.changes) == ["Causes", "Symptoms"]
     assert entry_for(store, "es", "Symptoms").state.strings == ("Qué se siente",)
     assert entry_for(store, "es", "Causes").state.strings == ("Causas",)
@@ -195,7 +195,7 @@ def test_a_whole_language_rolls_back_to_a_point_in_time(app: Flask, store: Store
 
 
 def test_a_message_the_kiosk_no_longer_uses_is_reported_not_saved(store: Store) -> None:
-    result = editor.save(store, "es", "000000000000", ["x"], False, "", "", "ana", True)
+    result = saving.save(store, "es", "000000000000", ["x"], False, "", "", "ana", True)
     assert result.entry is None
     assert result.problems
 
@@ -205,3 +205,43 @@ def test_every_app_on_the_same_data_directory_sees_a_save(tmp_path: Path) -> Non
     assert "Síntomas" in page(second, "/es/topics")
     assert save_text(store_of(first), "es", "Symptoms", "Qué se siente").saved
     assert "Qué se siente" in page(second, "/es/topics")
+
+
+def break_on_disk(store: Store, lang: str, msgid: str, text: str) -> None:
+    """Edit one translation in the live .po by hand, with no checks, as someone with a text editor might."""
+    catalog = catalogs.read_catalog(store.po(lang), lang)
+    catalog[msgid].string = text
+    atomic_write(store.po(lang), catalogs.po_bytes(catalog))
+
+
+def test_an_entry_broken_by_hand_does_not_block_saves_of_other_entries(app: Flask, store: Store) -> None:
+    break_on_disk(store, "es", "Back", "Atrás %(name)s")
+    result = save_text(store, "es", "Symptoms", "Qué se siente")
+    assert result.saved, result.problems
+    assert result.problems == []
+    body = page(app, "/es/topics")
+    assert "Qué se siente" in body
+    assert "%(name)s" not in body  # the broken one shows its English on the kiosk until it is fixed
+    fixed = save_text(store, "es", "Back", "Atrás")
+    assert fixed.saved
+    assert "Atrás" in page(app, "/es/topics")
+
+
+def test_saving_the_broken_entry_itself_explains_its_own_problem(store: Store) -> None:
+    break_on_disk(store, "es", "Back", "Atrás %(name)s")
+    entry = entry_for(store, "es", "Back")
+    version = load(store, "es").version
+    result = saving.save(store, "es", entry.id, ["Atrás %(name)s"], False, entry.state.token(), version, "ana", True)
+    assert not result.saved
+    assert "The English has no placeholders, so the translation cannot have any: remove %(name)s." in (
+        result.findings.all_errors()
+    )
+
+
+def test_the_overview_reports_an_entry_broken_on_disk_once_with_a_link(store: Store) -> None:
+    break_on_disk(store, "es", "Back", "Atrás %(name)s")
+    summaries = {summary.language.code: summary for summary in editor.overview(store, ["es", "fr"])}
+    [broken] = summaries["es"].broken
+    assert broken.entry.sources[0] == "Back"
+    assert "remove %(name)s" in broken.problems[0]
+    assert summaries["fr"].broken == []

@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from kiosk.speech.audio import check_mp3
 from tests.helpers.app import make_app
 from tests.helpers.desk import add_account, csrf_token, login
-from tests.helpers.editor import entry_for, store_of
+from tests.helpers.editor import entry_for, list_page, store_of
 from tests.helpers.sox import measure
 
 
@@ -44,15 +44,18 @@ def seconds(data: bytes, tmp_path: Path) -> float:
 
 
 def test_every_entry_of_a_voiced_language_has_its_own_listen_button(translator: FlaskClient, app: Flask) -> None:
-    page = translator.get("/staff/translations/fr/").get_data(as_text=True)
-    entry = entry_for(store_of(app), "fr", "Sciatica is pain that comes from the sciatic nerve.")
+    message = "Sciatica is pain that comes from the sciatic nerve."
+    page = translator.get(list_page(store_of(app), "fr", message)).get_data(as_text=True)
+    entry = entry_for(store_of(app), "fr", message)
     block = page[page.index(f'id="entry-{entry.id}"') :]
     block = block[: block.index("</li>")]
     assert f'href="/staff/translations/fr/entries/{entry.id}/listen.mp3"' in block
     assert f'data-sound-text="t-{entry.id}-0"' in block
     assert f'href="/staff/recordings/fr/{entry.id}"' in block
     assert "No recording" in block
-    assert page.count("data-sound-listen") == page.count('class="editor-entry ')
+    # One control per entry, inside the entry's English column, on every page of the list.
+    assert block.index("data-sound-listen") < block.index('class="editor-entry__translation"')
+    assert page.count("data-sound-listen") == page.count('class="editor-entry ') <= 25
     # Filipino has no voice: the entries offer recording, not a synthetic Listen.
     filipino = translator.get("/staff/translations/fil/").get_data(as_text=True)
     assert "data-sound-listen" not in filipino

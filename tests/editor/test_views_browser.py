@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
+from kiosk.core import db
+from kiosk.staff import accounts
 from tests.helpers.app import make_app
 from tests.helpers.browser import AXE_JS
 from tests.helpers.desk import PASSWORD, add_account
@@ -77,7 +80,7 @@ def test_an_entry_with_problems_and_its_history_pass_axe(new_page: Any, server: 
     page.fill(f"#t-{entry.id}-0", "Inicio <b>")
     page.click(f"#save-{entry.id}")
     page.wait_for_selector(f"#t-{entry.id}-0[aria-invalid=true]")
-    expect(page.locator(f"#entry-{entry.id}")).to_contain_text("markup is not allowed here: b", use_inner_text=True)
+    expect(page.locator(f"#entry-{entry.id}")).to_contain_text("Remove <b>:", use_inner_text=True)
     assert wcag_aa(page) == []
 
 
@@ -126,10 +129,60 @@ def test_upload_review_and_rollback_pages_pass_axe_and_work(new_page: Any, serve
     page.wait_for_selector("text=Applied 1 translations")
     assert entry_for(store, "es", "Home").state.strings == ("Portada",)
     page.goto(server.url + "/staff/translations/es/history")
-    page.click("a:has-text('Undo this and every later change') >> nth=0")
+    page.click("a:has-text('and undo every later change') >> nth=0")
     page.wait_for_selector("h1:has-text('Roll')")
     expect(page.locator("main")).to_contain_text("Portada", use_inner_text=True)
     assert wcag_aa(page) == []
     page.click("main form button[type=submit]")
     page.wait_for_selector("text=Rolled back")
     assert entry_for(store, "es", "Home").state.strings == ("Inicio",)
+
+
+def test_text_typed_before_the_session_ended_is_put_back_after_logging_in(new_page: Any, server: LiveServer) -> None:
+    page = signed_in(new_page, server)
+    entry = entry_for(store_of(server.app), "es", "Topics")
+    page.goto(server.url + "/staff/translations/es/?q=Topics")
+    page.fill(f"#t-{entry.id}-0", "Los temas de hoy")
+    with db.session_scope(server.app) as session:
+        staff = accounts.find(session, "Tran")
+        assert staff is not None
+        accounts.end_sessions(session, staff.id)  # as if the session had timed out
+    page.click(f"#save-{entry.id}")
+    page.wait_for_url("**/staff/login**")
+    page.fill("#login-name", "Tran")
+    page.fill("#login-password", PASSWORD)
+    page.click("form.staff-form--login button[type=submit]")
+    page.wait_for_url("**/staff/translations/es/**")
+    expect(page.locator(f"#t-{entry.id}-0")).to_have_value("Los temas de hoy")
+    expect(page.locator(f"#entry-{entry.id} .editor-draft")).to_contain_text("not saved yet", use_inner_text=True)
+    page.click(f"#save-{entry.id}")
+    page.wait_for_selector(f"#entry-{entry.id} .editor-outcome--saved")
+    assert entry_for(store_of(server.app), "es", "Topics").state.strings == ("Los temas de hoy",)
+    page.reload()
+    expect(page.locator(f"#entry-{entry.id} .editor-draft")).to_have_count(0)
+
+
+@pytest.fixture(scope="module")
+def short_sessions(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A server whose staff sessions end after 3 quiet seconds, to see typing keep one alive."""
+    app = make_app(tmp_path_factory.mktemp("short"), STAFF_IDLE_SECONDS=3)
+    add_account(app, "Tran", "translator")
+    served = LiveServer(app)
+    yield served
+    served.stop()
+
+
+def test_typing_keeps_the_session_alive_past_the_idle_limit(new_page: Any, short_sessions: LiveServer) -> None:
+    page = signed_in(new_page, short_sessions)
+    entry = entry_for(store_of(short_sessions.app), "es", "Causes")
+    page.goto(short_sessions.url + "/staff/translations/es/?q=Causes")
+    box = page.locator(f"#t-{entry.id}-0")
+    box.fill("")
+    started = time.monotonic()
+    for letter in "Las causas posibles":  # typed at a person's pace for about 7 s, twice the idle limit
+        box.press_sequentially(letter)
+        page.wait_for_timeout(350)
+    assert time.monotonic() - started > 6
+    page.click(f"#save-{entry.id}")
+    page.wait_for_selector(f"#entry-{entry.id} .editor-outcome--saved")
+    assert entry_for(store_of(short_sessions.app), "es", "Causes").state.strings == ("Las causas posibles",)

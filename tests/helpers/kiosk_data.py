@@ -30,6 +30,7 @@ class Made:
     tickets: list[tuple[int, str, str | None, str]] = field(default_factory=list)
     events: int = 0
     staff: dict[str, list[str]] = field(default_factory=dict)
+    languages: dict[str, str | None] = field(default_factory=dict)  # each account's staff-screen language
     files: dict[str, str] = field(default_factory=dict)  # relative path -> sha256
     history: list[str] = field(default_factory=list)
 
@@ -51,6 +52,8 @@ def populate(app: Flask) -> Made:
     with db.session_scope(app) as session:
         ana = accounts.add(session, "Ana", PASSWORD, ["front_desk", "translator"])
         accounts.add(session, "Bea", PASSWORD, ["front_desk"])
+        ana.language = "ar"  # her staff screens in Arabic; Bea's follow her browser
+        session.commit()
         created = [
             tickets.create(
                 session,
@@ -68,6 +71,8 @@ def populate(app: Flask) -> Made:
         made.tickets = sorted((t.number, t.reason, t.first_name, t.status) for t in session.scalars(sa.select(Ticket)))
         made.events = len(session.scalars(sa.select(TicketEvent)).all())
         made.staff = {s.name: sorted(s.permissions) for s in session.scalars(sa.select(Staff))}
+        made.languages = {s.name: s.language for s in session.scalars(sa.select(Staff))}
+        assert made.languages == {"Ana": "ar", "Bea": None}
     save_text(Store.for_app(app), EDITED[0], EDITED[1], EDITED[2], user="ana")
     extra = {
         "recordings/es/welcome.webm": os.urandom(40_000),
@@ -91,6 +96,8 @@ def populate(app: Flask) -> Made:
     for name in ("secret_key", "config.py"):
         made.files[name] = digest(data / name)
     made.history = history_files(data)
+    # The repo's catalogs as last merged, the base of the next three-way merge: a restore must bring them too.
+    assert any("/.upstream/" in relative for relative in made.files), sorted(made.files)
     return made
 
 
@@ -102,6 +109,7 @@ def check_has_everything(app: Flask, made: Made) -> None:
         assert found == made.tickets
         assert len(session.scalars(sa.select(TicketEvent)).all()) == made.events
         assert {s.name: sorted(s.permissions) for s in session.scalars(sa.select(Staff))} == made.staff
+        assert {s.name: s.language for s in session.scalars(sa.select(Staff))} == made.languages
         # The accounts still open with their passwords, and the sign-in limits' bookkeeping works on restored rows.
         policy = accounts.LoginPolicy(window=60, per_address=10, per_account=5)
         result = accounts.authenticate(session, "Ana", PASSWORD, address="127.0.0.1", policy=policy)

@@ -11,7 +11,7 @@ from babel.messages.catalog import Catalog
 
 from kiosk.core.files import atomic_write
 from kiosk.core.paths import REPO_ROOT
-from kiosk.i18n import catalogs
+from kiosk.i18n import catalogs, rules
 from tests.helpers.app import make_app
 from tests.helpers.catalogs import copy_translations
 
@@ -59,12 +59,12 @@ def test_check_lists_every_kind_of_problem_and_fails(tmp_path: Path) -> None:
     translations = broken_catalogs(tmp_path)
     found = "\n".join(str(p) for p in catalogs.check(REPO_ROOT, translations))
     for expected in [
-        "untranslated  ['Symptoms'",
-        "fuzzy: the English changed",
-        "placeholders must match",
-        "a % sign would break formatting",
-        "markup is not allowed here: b",
-        "plural forms must all be filled",
+        "Untranslated.  ['Symptoms'",
+        "Needs review: the English changed",
+        "cannot have any: remove %(name)s",
+        "A single % sign breaks this text",
+        "Remove </b>, <b>",
+        "Fill in every plural form",
         "out of date with messages.pot",
     ]:
         assert expected in found
@@ -75,12 +75,39 @@ def test_check_lists_every_kind_of_problem_and_fails(tmp_path: Path) -> None:
 
 
 def test_check_refuses_script_in_a_translation() -> None:
-    assert catalogs.message_errors("Back", "<script>alert(1)</script>") == ["markup is not allowed here: script"]
-    assert catalogs.message_errors("Back", "Atr&aacute;s") == ["markup is not allowed here: &aacute;"]
-    assert catalogs.message_errors("%(num)d left", "quedan %(num)s") != []
-    assert catalogs.message_errors("%(num)d left", "quedan %(num)d") == []
-    assert catalogs.message_errors("100%% sure", "100%% seguro") == []
-    assert "a % sign" in catalogs.message_errors("Sure", "100% seguro")[0]
+    assert rules.message_errors("Back", "<script>alert(1)</script>") == [
+        rules.markup_problem({"<script>", "</script>"})
+    ]
+    assert rules.message_errors("Back", "Atr&aacute;s") == [rules.markup_problem({"&aacute;"})]
+    assert rules.message_errors("%(num)d left", "quedan %(num)s") != []
+    assert rules.message_errors("%(num)d left", "quedan %(num)d") == []
+    assert rules.message_errors("100%% sure", "100%% seguro") == []
+    assert "A single % sign breaks this text" in rules.message_errors("Sure", "100% seguro")[0]
+
+
+@pytest.mark.parametrize("text", ["‹ Atrás", "« Retour »", "<3", "a < b > c", "x > y", "<nombre>", "R&D;", "5 < 10"])
+def test_angle_brackets_that_are_not_markup_are_allowed(text: str) -> None:
+    assert rules.message_errors("Back", text) == []
+
+
+@pytest.mark.parametrize(
+    "text", ["<b>Atrás</b>", "<img src=x onerror=alert(1)>", "Atrás<br/>", "&amp;", "&#39;", "<!-- x -->"]
+)
+def test_real_markup_is_refused(text: str) -> None:
+    assert rules.message_errors("Back", text) != []
+
+
+def test_problems_explain_placeholders_and_percent_signs_with_an_example() -> None:
+    [placeholder] = rules.message_errors("Ticket %(number)d", "Billete %(numero)d")
+    assert "%(number)d" in placeholder
+    assert "“Ticket %(number)d” is shown as “Ticket 7”" in placeholder
+    [percent] = rules.message_errors("Sure", "100% seguro")
+    assert "type two: %%" in percent
+    assert "“50%% off” shows on the kiosk as “50% off”" in percent
+    assert list(rules.help_for(("Going back in %(num)d seconds.",))) == [
+        "Keep %(num)d exactly as typed here: the kiosk puts a number or a name in its place. "
+        "For example, “Going back in %(num)d seconds.” is shown as “Going back in 7 seconds.”."
+    ]
 
 
 def test_check_notices_a_template_out_of_date_with_the_code(tmp_path: Path) -> None:
@@ -133,6 +160,21 @@ def test_update_marks_a_changed_english_message_fuzzy_and_keeps_the_old_source(t
     assert message.previous_id == ["Sciatica can start all at once. It can also build up slowly."]
 
 
+def test_a_long_changed_message_keeps_a_catalog_gnu_msgfmt_accepts(tmp_path: Path) -> None:
+    translations = copy_translations(tmp_path / "translations")
+    template = catalogs.read_catalog(translations / "messages.pot")
+    spanish = catalogs.read_catalog(catalogs.po_path(translations, "es"), "es")
+    old = max((m.id for m in spanish if isinstance(m.id, str) and m.string and not m.fuzzy), key=len)
+    new = old + " Ask us."
+    template.delete(old)
+    template.add(new)
+    catalogs.update(template, translations)
+    po = catalogs.po_path(translations, "es")
+    result = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(po)], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert catalogs.read_catalog(po, "es")[new].previous_id == [old]
+
+
 def test_init_starts_a_new_language_from_the_template(tmp_path: Path) -> None:
     translations = copy_translations(tmp_path / "translations")
     runner = make_app(tmp_path / "data", TRANSLATIONS_DIR=str(translations)).test_cli_runner()
@@ -162,3 +204,24 @@ def test_compile_then_every_language_loads(tmp_path: Path) -> None:
     assert runner.invoke(args=["translate", "compile"]).exit_code == 0
     client = make_app(tmp_path / "data2", TRANSLATIONS_DIR=str(translations)).test_client()
     assert len(client.get("/health").get_json()["languages"]) == 9
+
+
+def test_a_long_previous_msgid_is_written_so_msgfmt_accepts_it_and_reads_back_whole(tmp_path: Path) -> None:
+    old = "Your text is still in the box. Save again to replace theirs with yours, or reload to start from theirs."
+    new = "Your text is still in the box. To keep yours, choose Replace their text with mine, or reload the page."
+    translations = copy_translations(tmp_path / "translations")
+    template = catalogs.read_catalog(translations / "messages.pot")
+    template.add(old)
+    catalogs.update(template, translations)
+    set_po = catalogs.po_path(translations, "fr")
+    catalog = catalogs.read_catalog(set_po, "fr")
+    catalog[old].string = "Votre texte est toujours dans la zone. Enregistrez de nouveau pour remplacer le leur."
+    atomic_write(set_po, catalogs.po_bytes(catalog))
+    template.delete(old)
+    template.add(new)
+    catalogs.update(template, translations)
+    result = subprocess.run(
+        ["msgfmt", "-c", "--check-format", "-o", "/dev/null", str(set_po)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert catalogs.read_catalog(set_po, "fr")[new].previous_id == [old]

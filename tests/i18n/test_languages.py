@@ -62,6 +62,8 @@ def test_translated_pages_show_no_english(client: FlaskClient, tag: str) -> None
     english = {m.id for m in catalog if m.id and isinstance(m.id, str) and m.string != m.id and len(m.id) > 12}
     for path in VISITOR_PATHS:
         body = client.get(f"/{tag}{path}").get_data(as_text=True)
+        # Text marked as another language on purpose (the welcome screen invites passers-by in every one).
+        body = re.sub(r'<span lang="(?!' + re.escape(tag) + r'")[^"]*"[^>]*>[^<]*</span>', "", body)
         text = re.sub(r"<[^>]+>", "\n", body).replace("&#39;", "'")
         leaked = [msgid for msgid in english if msgid in text]
         assert leaked == [], path

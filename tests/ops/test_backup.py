@@ -22,12 +22,14 @@ import sqlalchemy as sa
 from flask import Flask
 
 from kiosk.core import db
+from kiosk.i18n import journal
 from kiosk.ops import archive, backup
 from kiosk.ops.archive import BackupError
 from kiosk.ops.backup import Sources
 from kiosk.ops.restore import restore, serving
 from tests.helpers import storage
 from tests.helpers.app import make_app
+from tests.helpers.editor import kill_a_save, store_of
 from tests.helpers.http import WebClient
 from tests.helpers.kiosk_data import EDITED, check_has_everything, populate
 from tests.helpers.servers import KIOSK, ServeProcess
@@ -372,3 +374,23 @@ def test_saying_no_after_the_check_changes_nothing(tmp_path: Path) -> None:
     assert tree(Path(target.instance_path)) == before_files
     assert rows(target) == before_rows
     assert not (tmp_path / "safety").exists()
+
+
+def test_a_save_a_crash_left_half_done_is_finished_before_the_snapshot_and_no_journal_goes_in(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    app = make_app(data)
+    store = store_of(app)
+    kill_a_save(data, 4)  # its history line is written, its .po and .mo are not in place yet
+    assert journal.pending(store.live)
+    snapshot, _manifest = backup.write(Sources.for_app(app), tmp_path / "backups")
+    assert journal.pending(store.live) == []
+    with tarfile.open(snapshot) as packed:
+        names = packed.getnames()
+        po = packed.extractfile("data/translations/es/LC_MESSAGES/messages.po")
+        log = packed.extractfile("data/translation-history/es/changes.jsonl")
+        assert po is not None
+        assert log is not None
+        saved, history = po.read().decode(), log.read().decode()
+    assert not [name for name in names if journal.PREFIX in name]
+    assert 'msgstr "Qué se siente"' in saved
+    assert "Qué se siente" in history  # the snapshot holds the change together with its history line

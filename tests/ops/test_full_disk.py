@@ -17,7 +17,7 @@ from kiosk.ops import problems
 from tests.helpers.app import make_app
 from tests.helpers.desk import PASSWORD, login
 from tests.helpers.disks import can_mount, fill, small_filesystem
-from tests.helpers.editor import entry_for, store_of
+from tests.helpers.editor import entry_for, list_page, store_of
 from tests.helpers.http import WebClient
 from tests.helpers.servers import KIOSK, ServeProcess
 
@@ -113,7 +113,7 @@ def save_translation(data: Path, text: str) -> tuple[bool, str]:
     client = app.test_client()
     login(client, "Ana")
     entry = entry_for(store, "es", "Welcome")
-    html = client.get("/staff/translations/es/").get_data(as_text=True)
+    html = client.get(list_page(store, "es", "Welcome")).get_data(as_text=True)
     block = html[html.index(f'id="entry-{entry.id}"') :]
     fields = dict(HIDDEN.findall(block[: block.index("</form>")]))
     form = {**fields, "translation": text, "confirm": "1"}  # "Save anyway": past the punctuation warning

@@ -81,6 +81,16 @@ def render(app: Flask, code: str, text: str) -> Path:
     return speech.render(voice, text)
 
 
+def test_outside_a_request_the_pages_are_read_in_the_language_asked_for(tmp_path: Path) -> None:
+    # `kiosk speech warm` and `kiosk speech check` work outside any request; the staff screens' change to
+    # English outside a request must not turn every language's page into English.
+    app = make_app(tmp_path / "data")
+    assert page_texts(app, "fr")[0] == "Qu’est-ce que la sciatique ?"
+    with app.app_context():
+        sentences = [sentence for _voice, sentence in speech_of(app).page_jobs(["ru"])]
+    assert "Что такое ишиас?" in sentences
+
+
 # --- Real audio ----------------------------------------------------------------------------
 
 

@@ -54,9 +54,11 @@ def test_the_dashboard_and_history_show_each_requests_language(app: Flask) -> No
         assert '<bdi lang="ar" dir="rtl">العربية</bdi> · <span>Arabic</span>' in page
         assert '<bdi lang="zh-Hans" dir="ltr">中文 (简体)</bdi> · <span>Chinese (Simplified)</span>' in page
         assert "not recorded" in page
-    french = desk.get("/fr/").status_code  # the staff member's language follows the visit's, as on every page
-    assert french == 200
-    assert "Arabe" in desk.get("/staff/").get_data(as_text=True)
+    # The second name follows the staff screens' own language (chosen per account), never a visitor's.
+    assert desk.get("/fr/").status_code == 200
+    assert "Arabe" not in desk.get("/staff/").get_data(as_text=True)
+    assert desk.post("/staff/language", data={"language": "fr"}).status_code == 303
+    assert '<bdi lang="ar" dir="rtl">العربية</bdi> · <span>Arabe</span>' in desk.get("/staff/").get_data(as_text=True)
 
 
 def test_the_csv_has_the_language_code_and_its_names(app: Flask) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import time
 from datetime import UTC
 from pathlib import Path
@@ -38,7 +39,8 @@ def protected_requests(app: Flask) -> list[tuple[str, str, str]]:
     found = []
     with app.test_request_context():
         for rule in app.url_map.iter_rules():
-            if rule.endpoint == "auth.login":
+            # The login page, and its language menu, are for people who have not signed in yet.
+            if rule.endpoint in {"auth.login", "auth.choose_language"}:
                 continue
             if rule.endpoint.split(".")[0] not in {"auth", "staff"} and not rule.rule.startswith("/staff"):
                 continue
@@ -324,3 +326,46 @@ def test_each_account_lands_on_and_sees_only_pages_it_may_open(app: Flask) -> No
     nav = desk.get("/staff/").get_data(as_text=True)
     assert "/staff/history" in nav
     assert "/staff/translations/" not in nav
+
+
+def served_login_fields(html: str) -> dict[str, str]:
+    """Return the hidden fields of the login form exactly as the page serves them."""
+    start = html.index('action="/staff/login"')
+    form = html[start : html.index("</form>", start)]
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form))
+
+
+@pytest.mark.parametrize("start", ["/staff/login", "/staff/"])
+def test_a_translator_only_account_lands_on_the_editor_whatever_the_form_carried(app: Flask, start: str) -> None:
+    add_account(app, "Words", "translator")
+    client = app.test_client()
+    first = client.get(start, follow_redirects=True).get_data(as_text=True)
+    fields = served_login_fields(first)
+    response = client.post("/staff/login", data={**fields, "name": "Words", "password": PASSWORD})
+    assert response.headers["Location"] == "/staff/translations/"
+    assert client.get(response.headers["Location"]).status_code == 200
+
+
+def test_a_next_page_the_account_may_not_open_is_replaced_by_its_home(app: Flask) -> None:
+    add_account(app, "Desk", "front_desk")
+    client = app.test_client()
+    page = client.get("/staff/login?next=/staff/translations/es/").get_data(as_text=True)
+    fields = served_login_fields(page)
+    assert fields["next"] == "/staff/translations/es/"
+    response = client.post("/staff/login", data={**fields, "name": "Desk", "password": PASSWORD})
+    assert response.headers["Location"] == "/staff/"
+
+
+def test_error_pages_offer_only_what_the_account_may_open(app: Flask) -> None:
+    add_account(app, "Words", "translator")
+    client = app.test_client()
+    login(client, "Words")
+    refused = client.get("/staff/history")
+    assert refused.status_code == 403
+    for response in (refused, client.get("/staff/translations/xx/"), client.get("/staff/nothing-here")):
+        body = response.get_data(as_text=True)
+        assert response.status_code in (403, 404)
+        assert 'href="/staff/"' not in body
+        assert 'href="/staff/history"' not in body
+        assert 'href="/staff/translations/"' in body
+        assert "Signed in as Words" in body

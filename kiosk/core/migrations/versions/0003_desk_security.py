@@ -1,7 +1,10 @@
 """Front-desk security: shared rate limits instead of the account lockout, known kiosks, the visit's language.
 
+It runs after 0004_staff_language, which reached main first: a database that already has the staff
+language (at 0004) then gains these tables too. Revision ids are names, not an order.
+
 Revision ID: 0003_desk_security
-Revises: 0002_urgent_requests
+Revises: 0004_staff_language
 Create Date: 2026-11-30
 """
 
@@ -11,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003_desk_security"
-down_revision = "0002_urgent_requests"
+down_revision = "0004_staff_language"
 branch_labels = None
 depends_on = None
 
