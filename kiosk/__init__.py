@@ -13,6 +13,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Create and configure the kiosk app."""
     # Imported here, so a speech worker process that imports a kiosk module never loads the web app.
     from kiosk import cli, errors, i18n
+    from kiosk.clinics import views as clinic_views
     from kiosk.core import assets, db, headers, inputs, paths, private, proxy, secret_key
     from kiosk.editor import (  # noqa: F401 - importing the view modules puts their routes on editor.bp
         blueprint as editor,
@@ -79,6 +80,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         talk.bp,
         login.bp,
         dashboard.bp,
+        clinic_views.bp,
         editor.bp,
         recording_views.bp,
         listen.bp,

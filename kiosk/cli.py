@@ -9,6 +9,7 @@ import waitress
 from flask import Blueprint
 from flask.globals import app_ctx
 
+from kiosk.clinics.cli import clinics_group
 from kiosk.core.db import db_group
 from kiosk.i18n.cli import translate
 from kiosk.kiosks.cli import kiosks_group
@@ -21,7 +22,7 @@ from kiosk.talk.cli import tickets_group
 
 # cli_group=None puts these commands at the top level: `kiosk serve`, `kiosk staff add`.
 bp = Blueprint("cli", __name__, cli_group=None)
-for group in (db_group, translate, speech_cli, staff_group, tickets_group, kiosks_group):
+for group in (db_group, translate, speech_cli, staff_group, tickets_group, kiosks_group, clinics_group):
     bp.cli.add_command(group)
 for command in (backup_command, restore_command, logs_command):
     bp.cli.add_command(command)

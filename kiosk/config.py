@@ -67,6 +67,14 @@ KIOSK_POLL_SECONDS = 2
 # Half a second keeps a new request's p95 on the dashboard near 0.5 s; an unchanged poll costs ~2 ms.
 STAFF_POLL_SECONDS = 0.5
 
+# Kiosk heartbeat: each kiosk's browser says it is alive every HEARTBEAT_SECONDS; the front desk sees a kiosk
+# silent for more than HEARTBEAT_OFFLINE_AFTER seconds as offline (and hears it once). Environment:
+# KIOSK_HEARTBEAT_SECONDS, KIOSK_HEARTBEAT_OFFLINE_AFTER. Only known kiosks (see KIOSK_NAME) beat.
+HEARTBEAT_SECONDS = 30
+HEARTBEAT_OFFLINE_AFTER = 90
+# How often the dashboard asks which kiosks are online.
+STAFF_KIOSKS_POLL_SECONDS = 5
+
 # Staff sign-in: a session lasts at most a shift and ends after a while with no page open.
 STAFF_SESSION_MAX_SECONDS = 12 * 3600
 STAFF_IDLE_SECONDS = 30 * 60

@@ -1,4 +1,4 @@
-"""Typed SQLAlchemy models: staff accounts and their permissions, visitor requests and their history."""
+"""Typed SQLAlchemy models: clinics and their kiosks, staff and their roles, visitor requests and their history."""
 
 from __future__ import annotations
 
@@ -45,6 +45,8 @@ class Status(StrEnum):
 
 
 OPEN_STATUSES = (Status.WAITING, Status.ACKNOWLEDGED)
+# The clinic the migration creates: a single-clinic install's only one, and where rows go unless told otherwise.
+DEFAULT_CLINIC_ID = 1
 FIRST_NAME_MAX = 40
 
 
@@ -92,6 +94,28 @@ class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime()}
 
 
+class Clinic(Base):
+    """One clinic of the chain: its kiosks, its staff roles and its requests are its own."""
+
+    __tablename__ = "clinics"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ClinicKiosk(Base):
+    """A kiosk screen, by the name it is known by, in its clinic; and when its browser was last heard from."""
+
+    __tablename__ = "clinic_kiosks"
+
+    # The kiosk's name is its identity (a key's, an address's or the server's own screen's), never an address.
+    kiosk: Mapped[str] = mapped_column(sa.String(80), primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(sa.ForeignKey("clinics.id", ondelete="CASCADE"), index=True)
+    last_seen: Mapped[datetime | None]
+    clinic: Mapped[Clinic] = relationship(lazy="joined")
+
+
 class Staff(Base):
     """A staff account: a unique name and a hashed password (login throttling lives in RateLimit)."""
 
@@ -115,19 +139,30 @@ class Staff(Base):
         return frozenset(Permission(grant.permission) for grant in self.grants)
 
     def can(self, permission: str) -> bool:
-        """Tell whether this account holds permission."""
+        """Tell whether this account holds permission at any clinic."""
         return permission in self.permissions
+
+    def clinic_ids(self, permission: str) -> frozenset[int]:
+        """Return the clinics where this account holds permission."""
+        return frozenset(grant.clinic_id for grant in self.grants if grant.permission == permission)
 
 
 class StaffPermission(Base):
-    """One permission held by one staff account."""
+    """One permission held by one staff account at one clinic: roles are per clinic."""
 
     __tablename__ = "staff_permissions"
     __table_args__ = (sa.CheckConstraint(_in("permission", Permission), name="permission"),)
 
     staff_id: Mapped[int] = mapped_column(sa.ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("clinics.id", ondelete="CASCADE"),
+        primary_key=True,
+        default=DEFAULT_CLINIC_ID,
+        server_default=str(DEFAULT_CLINIC_ID),
+    )
     permission: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
     staff: Mapped[Staff] = relationship(back_populates="grants")
+    clinic: Mapped[Clinic] = relationship(lazy="joined")
 
 
 class Ticket(Base):
@@ -135,7 +170,8 @@ class Ticket(Base):
 
     __tablename__ = "tickets"
     __table_args__ = (
-        sa.UniqueConstraint("day", "number", name="uq_tickets_day_number"),
+        # Each clinic's desk calls its own numbers, starting again at 1 each day.
+        sa.UniqueConstraint("clinic_id", "day", "number", name="uq_tickets_clinic_day_number"),
         sa.CheckConstraint(_in("reason", Reason), name="reason"),
         sa.CheckConstraint(f"wanted_when IS NULL OR {_in('wanted_when', When)}", name="wanted_when"),
         sa.CheckConstraint(_in("status", Status), name="status"),
@@ -148,6 +184,7 @@ class Ticket(Base):
             postgresql_where=sa.text(_in("status", OPEN_STATUSES)),
         ),
         sa.Index("ix_tickets_status_created", "status", "created_at"),
+        sa.Index("ix_tickets_clinic_status", "clinic_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -157,6 +194,10 @@ class Ticket(Base):
     kiosk: Mapped[str] = mapped_column(sa.String(80))
     # The catalog code of the visit's language (such as "ar"); None for requests made before it was kept.
     language: Mapped[str | None] = mapped_column(sa.String(16))
+    # The clinic of the kiosk that made the request: only that clinic's staff see it.
+    clinic_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("clinics.id"), default=DEFAULT_CLINIC_ID, server_default=str(DEFAULT_CLINIC_ID)
+    )
     reason: Mapped[str] = mapped_column(sa.String(16))
     wanted_when: Mapped[str | None] = mapped_column(sa.String(16))
     first_name: Mapped[str | None] = mapped_column(sa.String(FIRST_NAME_MAX))
@@ -199,10 +240,16 @@ class TicketEvent(Base):
 
 
 class DayCounter(Base):
-    """The last ticket number handed out on a day; numbers start again at 1 each day."""
+    """The last ticket number a clinic handed out on a day; numbers start again at 1 each day."""
 
     __tablename__ = "day_counters"
 
+    clinic_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("clinics.id", ondelete="CASCADE"),
+        primary_key=True,
+        default=DEFAULT_CLINIC_ID,
+        server_default=str(DEFAULT_CLINIC_ID),
+    )
     day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
     last: Mapped[int] = mapped_column(default=0)
 

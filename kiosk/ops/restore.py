@@ -56,10 +56,14 @@ class Outcome:
     safety_copy: Path | None
 
 
+# Rows a fresh install's migrations make by themselves: the default clinic.
+FRESH_ROWS = {"clinics": 1}
+
+
 def _holds_data(sources: Sources) -> bool:
     """Tell whether the target has anything worth keeping: rows in the database, or staff files beyond a fresh start."""
     rows = database.counts(sources.database_url)
-    if any(count for table, count in rows.items() if table != "alembic_version"):
+    if any(count > FRESH_ROWS.get(table, 0) for table, count in rows.items() if table != "alembic_version"):
         return True
     fresh = {"secret_key", "translations", "config.py"}
     if not sources.data_dir.exists():

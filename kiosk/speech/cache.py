@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import os
 import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +43,16 @@ class AudioKey:
         return Path(self.engine, voice, str(self.rate), self.text_hash[:2], f"{self.text_hash}.{self.fmt}")
 
 
+# Several app servers may share the cache folder: a clip is rendered by whichever asks first, under a file
+# lock the others wait on. A few dozen lock files (a clip's key picks one) serve any number of clips.
+LOCK_STRIPES = 64
+LOCK_POLL_SECONDS = 0.02
+
+
+class LockTimeout(TimeoutError):
+    """Another process held a clip's render lock for longer than the caller would wait."""
+
+
 class AudioCache:
     """Clips under one folder, each checked once per process before it is first served."""
 
@@ -69,6 +84,27 @@ class AudioCache:
         """Remember that a clip was checked, such as by the worker that wrote it."""
         with self._lock:
             self._checked.add(path)
+
+    @contextmanager
+    def render_lock(self, key: AudioKey, timeout: float) -> Iterator[None]:
+        """Hold the lock that every process sharing this folder takes before rendering key's clip."""
+        folder = self.root / ".locks"
+        folder.mkdir(parents=True, exist_ok=True)
+        stripe = int(key.token[:8], 16) % LOCK_STRIPES
+        descriptor = os.open(folder / f"{stripe:02d}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise LockTimeout("another server is still rendering this clip") from None
+                    time.sleep(LOCK_POLL_SECONDS)
+            yield
+        finally:
+            os.close(descriptor)  # closing releases the lock
 
     def count(self) -> int:
         """Count the clips stored."""

@@ -22,7 +22,7 @@ from flask import Flask, current_app, g
 
 from kiosk import i18n
 from kiosk.core import paths
-from kiosk.speech.cache import AudioCache, AudioKey
+from kiosk.speech.cache import AudioCache, AudioKey, LockTimeout
 from kiosk.speech.engines.base import EngineSettings, EngineUnavailable
 from kiosk.speech.lexicon import EMPTY, Lexicon, engine_text
 from kiosk.speech.pronunciation import PronunciationStore
@@ -197,7 +197,13 @@ class SpeechService:
             except TimeoutError as exc:
                 raise SpeechUnavailable("the clip is taking too long to render") from exc
         try:
-            self._render(voice, spoken, path)
+            try:
+                with self.cache.render_lock(key, self._job_timeout(spoken) * 3):
+                    # Another app server on the shared cache may have rendered it while this one waited.
+                    if not self.cache.usable(path):
+                        self._render(voice, spoken, path)
+            except LockTimeout as exc:
+                raise SpeechUnavailable(str(exc)) from exc
             future.set_result(path)
             return path
         except BaseException as exc:
@@ -263,6 +269,7 @@ class SpeechService:
         self.cache.mark_checked(path)
         with self._lock:
             self.rendered += 1
+        log.debug("Rendered the clip %s", path.name)
 
     def _failed(self, reason: str) -> None:
         """Count a failure; after three in a row, stop trying for a while so visitors stop waiting."""

@@ -14,8 +14,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from kiosk.clinics.service import default_clinic
 from kiosk.core import throttle
-from kiosk.core.models import Permission, Staff, StaffPermission
+from kiosk.core.models import Clinic, Permission, Staff, StaffPermission
 
 NAME_PATTERN = re.compile(r"[\w.\-]+(?: [\w.\-]+)*")
 NAME_MAX = 64
@@ -57,7 +58,7 @@ def check_password(password: str) -> None:
         raise AccountError(f"The password must be at most {PASSWORD_MAX} characters long.")
 
 
-def check_permissions(permissions: Iterable[str]) -> set[Permission]:
+def check_permissions(permissions: Iterable[str], allow_none: bool = False) -> set[Permission]:
     """Return the permissions as Permission values, or raise AccountError naming an unknown one."""
     chosen = set()
     for permission in permissions:
@@ -66,7 +67,7 @@ def check_permissions(permissions: Iterable[str]) -> set[Permission]:
         except ValueError:
             known = ", ".join(sorted(Permission))
             raise AccountError(f"Unknown permission {permission!r}; choose from {known}.") from None
-    if not chosen:
+    if not chosen and not allow_none:
         raise AccountError("An account needs at least one permission.")
     return chosen
 
@@ -84,15 +85,20 @@ def _existing(session: Session, name: str) -> Staff:
     return staff
 
 
-def add(session: Session, name: str, password: str, permissions: Iterable[str]) -> Staff:
-    """Create an account and commit it."""
+def _grants(permissions: set[Permission], clinic: Clinic) -> list[StaffPermission]:
+    """Return the grants of these permissions at one clinic."""
+    return [StaffPermission(permission=str(permission), clinic_id=clinic.id) for permission in sorted(permissions)]
+
+
+def add(session: Session, name: str, password: str, permissions: Iterable[str], clinic: Clinic | None = None) -> Staff:
+    """Create an account holding permissions at one clinic (the default clinic unless given) and commit it."""
     clean = check_name(name)
     check_password(password)
     chosen = check_permissions(permissions)
     if find(session, clean) is not None:
         raise AccountError(f"There is already a staff account called {clean!r}.")
     staff = Staff(name=clean, password_hash=generate_password_hash(password))
-    staff.grants = [StaffPermission(permission=str(permission)) for permission in sorted(chosen)]
+    staff.grants = _grants(chosen, clinic or default_clinic(session))
     session.add(staff)
     try:
         session.commit()
@@ -113,11 +119,18 @@ def set_password(session: Session, name: str, password: str) -> Staff:
     return staff
 
 
-def set_permissions(session: Session, name: str, permissions: Iterable[str]) -> Staff:
-    """Replace an account's permissions."""
+def set_permissions(session: Session, name: str, permissions: Iterable[str], clinic: Clinic | None = None) -> Staff:
+    """Replace an account's permissions at one clinic (the default clinic unless given); none removes it from there.
+
+    Its roles at other clinics stay as they are; an account left with no role anywhere is refused.
+    """
     staff = _existing(session, name)
-    chosen = check_permissions(permissions)
-    staff.grants = [StaffPermission(permission=str(permission)) for permission in sorted(chosen)]
+    chosen = check_permissions(permissions, allow_none=True)
+    where = clinic or default_clinic(session)
+    elsewhere = [grant for grant in staff.grants if grant.clinic_id != where.id]
+    if not chosen and not elsewhere:
+        raise AccountError("An account needs at least one permission at some clinic; remove the account instead.")
+    staff.grants = elsewhere + _grants(chosen, where)
     session.commit()
     return staff
 
@@ -126,6 +139,14 @@ def set_language(session: Session, staff_id: int, code: str | None) -> None:
     """Store the language an account's staff screens are shown in (None: follow the browser)."""
     session.execute(sa.update(Staff).where(Staff.id == staff_id).values(language=code))
     session.commit()
+
+
+def roles_by_clinic(staff: Staff) -> dict[str, list[str]]:
+    """Return an account's permissions by clinic name."""
+    found: dict[str, list[str]] = {}
+    for grant in staff.grants:
+        found.setdefault(grant.clinic.name, []).append(grant.permission)
+    return {clinic: sorted(permissions) for clinic, permissions in sorted(found.items())}
 
 
 def remove(session: Session, name: str) -> None:

@@ -7,12 +7,20 @@ import sys
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from sqlalchemy.orm import Session
 
+from kiosk.clinics import service as clinics
 from kiosk.core import db
-from kiosk.core.models import Permission
+from kiosk.core.models import Clinic, Permission, Staff
 from kiosk.staff import accounts
 
 ROLE = click.Choice(sorted(str(permission) for permission in Permission))
+CLINIC_HELP = "The clinic where the roles hold (see `kiosk clinics list`). Default: the first clinic."
+
+
+def _clinic(session: Session, name: str | None) -> Clinic | None:
+    """Return the clinic named on the command line, None for the default one."""
+    return clinics.find(session, name) if name else None
 
 
 def read_password(prompt: str) -> str:
@@ -34,17 +42,29 @@ def staff_group() -> None:
 @staff_group.command("add")
 @click.argument("name")
 @click.option("--role", "roles", multiple=True, type=ROLE, help="A permission; repeat for more. Default: front_desk.")
+@click.option("--clinic", "clinic_name", help=CLINIC_HELP)
 @with_appcontext
-def add_command(name: str, roles: tuple[str, ...]) -> None:
-    """Add an account; you are asked for its password."""
+def add_command(name: str, roles: tuple[str, ...], clinic_name: str | None) -> None:
+    """Add an account with roles at one clinic; you are asked for its password."""
     try:
         accounts.check_name(name)
+        with db.session_scope(current_app) as session:
+            _clinic(session, clinic_name)  # a mistyped clinic is said before the password is asked
         password = read_password("Password")
         with db.session_scope(current_app) as session:
-            staff = accounts.add(session, name, password, roles or [Permission.FRONT_DESK])
-            click.echo(f"Added {staff.name} ({', '.join(sorted(staff.permissions))}).")
-    except accounts.AccountError as error:
+            staff = accounts.add(
+                session, name, password, roles or [Permission.FRONT_DESK], _clinic(session, clinic_name)
+            )
+            click.echo(f"Added {staff.name} ({_roles(session, staff)}).")
+    except (accounts.AccountError, clinics.ClinicError) as error:
         raise click.ClickException(str(error)) from None
+
+
+def _roles(session: Session, staff: Staff) -> str:
+    """Describe an account's roles clinic by clinic ("front_desk at North; translator at South"), or just the roles."""
+    if len(clinics.all_clinics(session)) == 1:
+        return ", ".join(sorted(staff.permissions))  # a single-clinic install never hears about clinics
+    return "; ".join(f"{', '.join(roles)} at {clinic}" for clinic, roles in accounts.roles_by_clinic(staff).items())
 
 
 @staff_group.command("passwd")
@@ -64,15 +84,16 @@ def passwd_command(name: str) -> None:
 
 @staff_group.command("roles")
 @click.argument("name")
-@click.option("--role", "roles", multiple=True, type=ROLE, required=True, help="A permission; repeat for more.")
+@click.option("--role", "roles", multiple=True, type=ROLE, help="A permission; repeat for more. None: no role there.")
+@click.option("--clinic", "clinic_name", help=CLINIC_HELP)
 @with_appcontext
-def roles_command(name: str, roles: tuple[str, ...]) -> None:
-    """Replace an account's permissions."""
+def roles_command(name: str, roles: tuple[str, ...], clinic_name: str | None) -> None:
+    """Replace an account's permissions at one clinic; its roles at other clinics stay."""
     try:
         with db.session_scope(current_app) as session:
-            staff = accounts.set_permissions(session, name, roles)
-            click.echo(f"{staff.name} now has: {', '.join(sorted(staff.permissions))}.")
-    except accounts.AccountError as error:
+            staff = accounts.set_permissions(session, name, roles, _clinic(session, clinic_name))
+            click.echo(f"{staff.name} now has: {_roles(session, staff)}.")
+    except (accounts.AccountError, clinics.ClinicError) as error:
         raise click.ClickException(str(error)) from None
 
 
@@ -95,4 +116,4 @@ def list_command() -> None:
     """List the accounts and their permissions."""
     with db.session_scope(current_app) as session:
         for staff in accounts.all_accounts(session):
-            click.echo(f"{staff.name}\t{', '.join(sorted(staff.permissions))}")
+            click.echo(f"{staff.name}\t{_roles(session, staff)}")

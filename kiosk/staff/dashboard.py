@@ -16,11 +16,12 @@ from htmx_flask import request as htmx_request
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from kiosk import i18n
+from kiosk.clinics import service as clinics
 from kiosk.core import db
 from kiosk.core.clock import local_day, zone_of
 from kiosk.core.models import Status, Ticket, utcnow
 from kiosk.i18n import gettext as _, ngettext
-from kiosk.staff.guard import current_staff, login_required
+from kiosk.staff.guard import current_staff, desk_clinics, login_required
 from kiosk.staff.languages import LanguageLabel, language_label
 from kiosk.talk import tickets, urgent
 from kiosk.talk.labels import STAFF_REASONS, WHENS
@@ -76,15 +77,30 @@ def request_language(code: str | None) -> LanguageLabel | None:
     return language_label(code, i18n.current_language().code)
 
 
+def clinic_names() -> dict[int, str]:
+    """Return the names of the signed-in account's front-desk clinics, by id."""
+    mine = desk_clinics()
+    if not mine:
+        return {}
+    return {clinic.id: clinic.name for clinic in clinics.all_clinics(db.get_session()) if clinic.id in mine}
+
+
+def is_chain() -> bool:
+    """Tell whether this install has several clinics, so staff pages name them."""
+    return len(clinics.all_clinics(db.get_session())) > 1
+
+
 @bp.context_processor
 def staff_context() -> dict[str, Any]:
-    """Give staff templates the account, the labels and the clock."""
+    """Give staff templates the account, its clinics, the labels and the clock."""
     return {
         "staff": current_staff(),
         "reasons": STAFF_REASONS,
         "whens": WHENS,
         "status_label": status_label,
         "request_language": request_language,
+        "clinic_names": clinic_names(),
+        "chain": is_chain(),
     }
 
 
@@ -109,7 +125,7 @@ def _panel() -> dict[str, Any]:
     now = utcnow()
     rows = [
         Row(ticket, _late(ticket, now), tickets.waited(ticket, now))
-        for ticket in tickets.open_tickets(db.get_session())
+        for ticket in tickets.open_tickets(db.get_session(), desk_clinics())
     ]
     shown = "|".join(
         f"{row.ticket.id}:{row.ticket.status}:{row.ticket.is_urgent}:{row.late}:{int(row.waited.total_seconds() // 60)}"
@@ -156,7 +172,7 @@ def act(ticket_id: int, action: str) -> ResponseReturnValue:
     staff = current_staff()
     status, kind = 200, "info"
     try:
-        ticket = tickets.act(db.get_session(), ticket_id, action, staff=staff)
+        ticket = tickets.act(db.get_session(), ticket_id, action, staff=staff, clinic_ids=desk_clinics())
         message = _("Number %(number)d: %(status)s.", number=ticket.number, status=status_label(ticket))
     except tickets.TicketNotFound:
         message, status, kind = _("There is no such request. Nothing was changed."), 404, "error"
@@ -214,8 +230,8 @@ def history() -> ResponseReturnValue:
             page="history",
             day=day,
             now=utcnow(),
-            rows=tickets.tickets_of_day(session, day),
-            counts=tickets.counts(session, day),
+            rows=tickets.tickets_of_day(session, day, desk_clinics()),
+            counts=tickets.counts(session, day, desk_clinics()),
             waited=tickets.waited,
         )
     )
@@ -228,9 +244,14 @@ def export() -> ResponseReturnValue:
     day = _requested_day()
     if day is None:
         return make_response(render_template("staff/error.html", message=_("That is not a date."), title=""), 400)
-    rows = tickets.tickets_of_day(db.get_session(), day)
+    rows = tickets.tickets_of_day(db.get_session(), day, desk_clinics())
     languages = {row.language: request_language(row.language) for row in rows}
-    body = tickets.to_csv(rows, _zone(), languages={code: label.text for code, label in languages.items() if label})
+    body = tickets.to_csv(
+        rows,
+        _zone(),
+        clinic_names=clinic_names(),
+        languages={code: label.text for code, label in languages.items() if label},
+    )
     response = make_response(body)
     response.mimetype = "text/csv"
     response.headers["Content-Disposition"] = f'attachment; filename="requests-{day.isoformat()}.csv"'

@@ -121,6 +121,12 @@ def _back_here() -> str | None:
     return None
 
 
+def desk_clinics() -> frozenset[int]:
+    """Return the clinics whose requests and kiosks the signed-in account sees: where it is front desk."""
+    staff = current_staff()
+    return staff.clinic_ids(Permission.FRONT_DESK) if staff else frozenset()
+
+
 def _login_redirect() -> ResponseReturnValue:
     """Send an anonymous request to the login page, and back here afterwards."""
     target = url_for("auth.login", next=_back_here())

@@ -12,6 +12,7 @@ from typing import Any, cast
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from kiosk.clinics.service import clinic_id_of_kiosk
 from kiosk.core.clock import local_day, start_of_day
 from kiosk.core.models import (
     FIRST_NAME_MAX,
@@ -84,15 +85,16 @@ def latest_for_visit(session: Session, visit: str) -> Ticket | None:
     return session.scalar(sa.select(Ticket).where(Ticket.visit == visit).order_by(Ticket.id.desc()).limit(1))
 
 
-def next_number(session: Session, day: date) -> int:
-    """Take the next ticket number of day, inside the caller's transaction."""
+def next_number(session: Session, clinic_id: int, day: date) -> int:
+    """Take the clinic's next ticket number of day, inside the caller's transaction."""
     # The UPDATE locks the counter (the whole file on SQLite), so two kiosks never get one number.
-    bumped = updated_rows(session, sa.update(DayCounter).where(DayCounter.day == day).values(last=DayCounter.last + 1))
+    mine = (DayCounter.clinic_id == clinic_id, DayCounter.day == day)
+    bumped = updated_rows(session, sa.update(DayCounter).where(*mine).values(last=DayCounter.last + 1))
     if bumped == 0:
-        session.add(DayCounter(day=day, last=1))
+        session.add(DayCounter(clinic_id=clinic_id, day=day, last=1))
         session.flush()
         return 1
-    return int(session.scalar(sa.select(DayCounter.last).where(DayCounter.day == day)) or 0)
+    return int(session.scalar(sa.select(DayCounter.last).where(*mine)) or 0)
 
 
 def _recent(session: Session, kiosk: str, since: datetime) -> int:
@@ -138,8 +140,11 @@ def create(
         moment = now or utcnow()
         day = local_day(moment, zone)
         try:
-            number = next_number(session, day)
-            # Counted after the counter's lock is taken, so simultaneous requests are counted one at a time.
+            # The request belongs to the clinic of the kiosk that made it, and only its staff see it.
+            clinic_id = clinic_id_of_kiosk(session, kiosk)
+            number = next_number(session, clinic_id, day)
+            # Counted after the counter's lock is taken (a kiosk's requests all take its clinic's counter), so
+            # simultaneous requests from one kiosk are counted one at a time.
             if limit is not None and _recent(session, kiosk[:80], moment - limit[1]) >= limit[0]:
                 session.rollback()
                 raise TicketLimitReached(kiosk)
@@ -148,6 +153,7 @@ def create(
                 number=number,
                 visit=visit,
                 kiosk=kiosk[:80],
+                clinic_id=clinic_id,
                 language=language[:16] if language else None,
                 reason=reason,
                 wanted_when=wanted,
@@ -175,9 +181,13 @@ def act(
     *,
     staff: Staff | None = None,
     visit: str | None = None,
+    clinic_ids: frozenset[int] | None = None,
     now: datetime | None = None,
 ) -> Ticket:
-    """Move a request on by one action; of two simultaneous actions exactly one wins, the other gets TicketConflict."""
+    """Move a request on by one action; of two simultaneous actions exactly one wins, the other gets TicketConflict.
+
+    Staff pass the clinics they may act in: another clinic's request is, to them, no request at all.
+    """
     sources, target = TRANSITIONS[action]
     moment = now or utcnow()
     values: dict[str, object] = {"status": target}
@@ -186,6 +196,8 @@ def act(
     else:
         values.update(closed_at=moment, closed_by_id=staff.id if staff else None)
     owner = [Ticket.visit == visit] if visit is not None else []
+    if clinic_ids is not None:
+        owner.append(Ticket.clinic_id.in_(clinic_ids))
     for source in sources:
         # The WHERE on status makes the check and the change one step, whatever else runs at the same time.
         changed = updated_rows(
@@ -210,6 +222,8 @@ def act(
     ticket = session.get(Ticket, ticket_id, populate_existing=True)
     if ticket is None or (visit is not None and ticket.visit != visit):
         raise TicketNotFound(ticket_id)
+    if clinic_ids is not None and ticket.clinic_id not in clinic_ids:
+        raise TicketNotFound(ticket_id)
     raise TicketConflict(ticket, action)
 
 
@@ -231,24 +245,36 @@ def waited(ticket: Ticket, now: datetime) -> timedelta:
     return max(end - ticket.created_at, timedelta(0))
 
 
-def open_tickets(session: Session) -> list[Ticket]:
-    """Return every open request, the urgent ones first, each group oldest first."""
+def open_tickets(session: Session, clinic_ids: frozenset[int] | None = None) -> list[Ticket]:
+    """Return the open requests of these clinics (None: every clinic), urgent first, each group oldest first."""
     query = sa.select(Ticket).where(Ticket.status.in_(OPEN_STATUSES))
+    if clinic_ids is not None:
+        query = query.where(Ticket.clinic_id.in_(clinic_ids))
     return list(session.scalars(query.order_by(Ticket.urgent_at.is_(None), Ticket.urgent_at, Ticket.id)))
 
 
-def tickets_of_day(session: Session, day: date) -> list[Ticket]:
-    """Return every request made on day, by number."""
-    return list(session.scalars(sa.select(Ticket).where(Ticket.day == day).order_by(Ticket.number)))
+def _of_day(day: date, clinic_ids: frozenset[int] | None) -> list[sa.ColumnElement[bool]]:
+    """Return the conditions for a day's requests, of these clinics only (None: every clinic)."""
+    found = [Ticket.day == day]
+    if clinic_ids is not None:
+        found.append(Ticket.clinic_id.in_(clinic_ids))
+    return found
 
 
-def counts(session: Session, day: date) -> dict[str, int]:
-    """Return how many requests of day ended in each status, the total, and how many were urgent."""
-    rows = session.execute(sa.select(Ticket.status, sa.func.count()).where(Ticket.day == day).group_by(Ticket.status))
+def tickets_of_day(session: Session, day: date, clinic_ids: frozenset[int] | None = None) -> list[Ticket]:
+    """Return every request made on day in these clinics (None: every clinic), by clinic and number."""
+    query = sa.select(Ticket).where(*_of_day(day, clinic_ids)).order_by(Ticket.clinic_id, Ticket.number)
+    return list(session.scalars(query))
+
+
+def counts(session: Session, day: date, clinic_ids: frozenset[int] | None = None) -> dict[str, int]:
+    """Return how many requests of day in these clinics ended in each status, the total, and how many were urgent."""
+    mine = _of_day(day, clinic_ids)
+    rows = session.execute(sa.select(Ticket.status, sa.func.count()).where(*mine).group_by(Ticket.status))
     result = {str(status): 0 for status in Status}
     result.update({status: int(count) for status, count in rows})
     result["total"] = sum(result[str(status)] for status in Status)
-    urgent = sa.select(sa.func.count()).where(Ticket.day == day, Ticket.urgent_at.is_not(None))
+    urgent = sa.select(sa.func.count()).where(*mine, Ticket.urgent_at.is_not(None))
     result["urgent"] = int(session.scalar(urgent) or 0)
     return result
 
@@ -298,6 +324,7 @@ CSV_HEADER: Sequence[str] = (
     "closed_by",
     "urgent",
     "urgent_at",
+    "clinic",
 )
 
 
@@ -305,9 +332,10 @@ def to_csv(
     tickets: Iterable[Ticket],
     zone: tzinfo | None,
     now: datetime | None = None,
+    clinic_names: dict[int, str] | None = None,
     languages: dict[str | None, str] | None = None,
 ) -> str:
-    """Return the requests as CSV, one row each, times in the clinic's zone; languages names each language code."""
+    """Return the requests as CSV, one row each, times in the clinic's zone, with its clinic's and language's names."""
     moment = now or utcnow()
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -333,6 +361,7 @@ def to_csv(
                 ticket.closed_by.name if ticket.closed_by else "",
                 "yes" if ticket.is_urgent else "no",
                 _local(ticket.urgent_at, zone),
+                (clinic_names or {}).get(ticket.clinic_id, ""),
             )
         )
     return out.getvalue()

@@ -17,6 +17,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from kiosk.clinics.service import clinic_id_of_kiosk
 from kiosk.core.clock import local_day
 from kiosk.core.models import OPEN_STATUSES, Reason, Status, Ticket, TicketEvent, utcnow
 from kiosk.talk.tickets import CREATE_ATTEMPTS, TicketLimitReached, next_number, open_for_visit, updated_rows
@@ -97,7 +98,8 @@ def call(
             return Call(existing, Outcome.ALREADY)
         day = local_day(moment, zone)
         try:
-            number = next_number(session, day)
+            clinic_id = clinic_id_of_kiosk(session, kiosk)
+            number = next_number(session, clinic_id, day)
             # Counted under the counter's lock, so simultaneous calls are counted one at a time.
             if limit is not None and held_back(session, kiosk[:80], moment - limit[1], limit[0]):
                 session.rollback()
@@ -107,6 +109,7 @@ def call(
                 number=number,
                 visit=visit,
                 kiosk=kiosk[:80],
+                clinic_id=clinic_id,
                 language=language[:16] if language else None,
                 reason=Reason.URGENT,
                 status=Status.WAITING,

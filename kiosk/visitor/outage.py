@@ -33,6 +33,7 @@ SHELL_SCRIPTS = (
     "visitor/shell.js",
     "talk/talk.js",
     "speech/listen.js",
+    "clinics/heartbeat.js",
 )
 # What the offline page loads: a subset of the shell, so it shows with no server at all.
 OFFLINE_STYLES = ("core/tokens.css", "visitor/kiosk.css", "visitor/cards.css", "visitor/layout.css")

@@ -74,7 +74,7 @@ def test_the_list_filters_by_status_and_searches_english_and_translation(store: 
 
 def test_an_entry_shows_where_it_appears_its_translator_note_and_what_changed_in_the_english(store: Store) -> None:
     button = entry_for(store, "es", "What is sciatica?")
-    assert any(path == "kiosk/content.py" for path, _ in button.locations)
+    assert any(path == "kiosk/visitor/content.py" for path, _ in button.locations)
     assert button.comments == ("Menu button label. Keep it short: at most 30 characters.",)
     assert button.max_length == 30
     make_fuzzy(store, "es", "Symptoms", "Symptoms and signs")

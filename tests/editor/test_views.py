@@ -41,7 +41,11 @@ def translator(app: Flask) -> FlaskClient:
 def entry_form(client: FlaskClient, app: Flask, lang: str, msgid: str) -> tuple[str, dict[str, str]]:
     """Open the entry list and return the save address and hidden fields of one entry's form."""
     entry = entry_for(store_of(app), lang, msgid)
-    html = client.get(f"/staff/translations/{lang}/").get_data(as_text=True)
+    # The list is paginated: walk its pages to the one that holds the entry.
+    for page in range(1, 100):
+        html = client.get(f"/staff/translations/{lang}/", query_string={"page": page}).get_data(as_text=True)
+        if f'id="entry-{entry.id}"' in html:
+            break
     block = html[html.index(f'id="entry-{entry.id}"') :]
     block = block[: block.index("</form>")]
     fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', block))

@@ -96,10 +96,16 @@ class LiveServer:
 
 
 class ServeProcess:
-    """`kiosk serve` in a child process on its own data directory, started and ready to answer."""
+    """`kiosk serve` in a child process on a data directory, started and (unless wait is false) ready to answer."""
 
     def __init__(
-        self, data_dir: Path, *, env: dict[str, str] | None = None, port: int | None = None, logs: Path | None = None
+        self,
+        data_dir: Path,
+        *,
+        env: dict[str, str] | None = None,
+        port: int | None = None,
+        logs: Path | None = None,
+        wait: bool = True,
     ) -> None:
         self.data_dir = data_dir
         self.port = port or free_port()
@@ -112,7 +118,8 @@ class ServeProcess:
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
-        self.wait_ready()
+        if wait:
+            self.wait_ready()
 
     def wait_ready(self, seconds: float = 30) -> None:
         """Wait until /health answers; fail with the server's log if it dies or never answers."""

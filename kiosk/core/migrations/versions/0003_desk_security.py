@@ -1,10 +1,10 @@
 """Front-desk security: shared rate limits instead of the account lockout, known kiosks, the visit's language.
 
-It runs after 0004_staff_language, which reached main first: a database that already has the staff
-language (at 0004) then gains these tables too. Revision ids are names, not an order.
+It runs after 0005_clinics (and 0004_staff_language), which reached main first: a database already
+there gains these tables too. Revision ids are names, not an order.
 
 Revision ID: 0003_desk_security
-Revises: 0004_staff_language
+Revises: 0005_clinics
 Create Date: 2026-11-30
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003_desk_security"
-down_revision = "0004_staff_language"
+down_revision = "0005_clinics"
 branch_labels = None
 depends_on = None
 
