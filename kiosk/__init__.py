@@ -28,7 +28,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from kiosk.i18n import sync as catalog_sync
     from kiosk.kiosks import views as kiosks
     from kiosk.ops import logs
-    from kiosk.speech import service as speech, views as listen
+    from kiosk.speech import say, say_views, service as speech, views as listen
     from kiosk.staff import dashboard, login
     from kiosk.talk import urgent_views, views as talk  # noqa: F401 - importing urgent_views puts its routes on talk.bp
     from kiosk.visitor import display, emergency, outage_views as outage, views as visitor
@@ -69,6 +69,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     db.init_app(app)
     speech.init_app(app)
+    say.init_app(app)
     editor_languages.init_app(app, previewed=editor.previewed)
     blueprints = (
         cli.bp,
@@ -84,6 +85,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         editor.bp,
         recording_views.bp,
         listen.bp,
+        say_views.bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -118,6 +118,14 @@ SPEECH_LEXICON_DIR = None
 # Staff recordings: the longest take in seconds, and the largest upload in bytes (two minutes of stereo WAV fit).
 RECORDING_MAX_SECONDS = 120
 RECORDING_MAX_UPLOAD_BYTES = 25_000_000
+# Speech mode (everything on screen can be heard). Numbers below SPEECH_WHOLE_NUMBERS_BELOW are spoken
+# whole ("forty-two"), larger ones digit by digit; all of them are rendered by `kiosk speech warm`.
+SPEECH_WHOLE_NUMBERS_BELOW = 100
+# How long a finger must rest on the screen to turn speech mode on.
+SPEECH_HOLD_SECONDS = 2
+# The welcome screen's spoken invitation ("Touch the screen and hold to hear it"), one language at a time:
+# seconds between two, while nobody has touched the kiosk since it last started afresh. 0 turns it off.
+SPEECH_INVITATION_SECONDS = 0
 
 # Translation editor: the largest .po file and the most entries an upload may have, and how many dated
 # copies of each language's .po to keep. No request body may be larger than MAX_CONTENT_LENGTH bytes.

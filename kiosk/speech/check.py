@@ -45,6 +45,8 @@ VISITOR = (
     "kiosk/visitor/",
     "kiosk/talk/",
     "kiosk/speech/views.py",
+    "kiosk/speech/say.py",
+    "kiosk/speech/mode_strings.py",
     "kiosk/errors.py",
     "kiosk/talk.py",
     "kiosk/display.py",

@@ -14,11 +14,13 @@ from flask.cli import AppGroup
 
 from kiosk import i18n
 from kiosk.core.files import atomic_write
+from kiosk.speech import say as phrases
 from kiosk.speech.audio import check_mp3
 from kiosk.speech.check_report import findings_text, run_check, table
 from kiosk.speech.engines.base import EngineUnavailable
 from kiosk.speech.phonemes import reader
 from kiosk.speech.service import NothingToSay, SpeechError, SpeechUnavailable, Voice, service
+from kiosk.speech.text import normalize
 
 speech_cli = AppGroup("speech", help="Read text aloud with the kiosk's voices, and fill the audio cache.")
 
@@ -60,12 +62,19 @@ def render_command(tag: str, out: Path, text: str | None) -> None:
 @click.option("--lang", "tags", multiple=True, help="Only these languages (repeatable); default all.")
 @click.option("--progress/--no-progress", default=True, help="Show a progress bar on standard error.")
 def warm_command(tags: tuple[str, ...], progress: bool) -> None:
-    """Render every sentence of every page in every voiced language, so no visitor waits."""
+    """Render everything the kiosk says in every voiced language, so no visitor waits.
+
+    That is every sentence of every page, and everything speech mode says: every label, status, note,
+    role word, language name, key of the on-screen keyboard, and the numbers it reads.
+    """
     speech = service()
     codes = [_language(tag).code for tag in tags] or [language.code for language in i18n.languages().values()]
-    jobs = speech.page_jobs(codes)
+    unique: dict[tuple[str, str], tuple[Voice, str]] = {}
+    for voice, text in [*phrases.phrase_jobs(codes), *speech.page_jobs(codes)]:
+        unique.setdefault((voice.language, normalize(text)), (voice, text))
+    jobs = list(unique.values())
     started = time.perf_counter()
-    counts = {"rendered": 0, "cached": 0, "failed": 0}
+    counts = {"rendered": 0, "cached": 0, "silent": 0, "failed": 0}
     failures: list[str] = []
 
     def warm(voice: Voice, sentence: str) -> str:
@@ -82,6 +91,8 @@ def warm_command(tags: tuple[str, ...], progress: bool) -> None:
             for future in as_completed(futures):
                 try:
                     counts[future.result()] += 1
+                except NothingToSay:
+                    counts["silent"] += 1  # a symbol with no words; the kiosk plays nothing for it
                 except SpeechError as exc:
                     counts["failed"] += 1
                     voice, sentence = futures[future]
@@ -90,9 +101,9 @@ def warm_command(tags: tuple[str, ...], progress: bool) -> None:
     elapsed = time.perf_counter() - started
     voiced = sorted({voice.language for voice, _ in jobs})
     click.echo(
-        f"{len(jobs)} sentences in {len(voiced)} language{'' if len(voiced) == 1 else 's'} ({', '.join(voiced)}): "
-        f"{counts['rendered']} rendered, {counts['cached']} already cached, {counts['failed']} failed, "
-        f"in {elapsed:.1f} s."
+        f"{len(jobs)} clips in {len(voiced)} language{'' if len(voiced) == 1 else 's'} ({', '.join(voiced)}): "
+        f"{counts['rendered']} rendered, {counts['cached']} already cached, {counts['silent']} with nothing to say, "
+        f"{counts['failed']} failed, in {elapsed:.1f} s."
     )
     for failure in failures[:20]:
         click.echo(f"  failed: {failure}", err=True)

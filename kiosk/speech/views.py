@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, g, jsonify, send_file, url_for
@@ -147,6 +148,11 @@ def audio(slug: str, index: int, token: str) -> ResponseReturnValue:
         path = speech.render(voice, texts[index])
     except SpeechUnavailable:
         return _error(str(UNAVAILABLE), 503)
+    return clip_response(path, token)
+
+
+def clip_response(path: Path, token: str) -> Response:
+    """Serve one rendered clip, cached for good: its address names the exact text, voice and engine."""
     # Clips are small, so they are served from memory: a visitor who leaves mid-download can never
     # leave a file open (werkzeug's development server skips close() when a client resets).
     stat = path.stat()
@@ -158,7 +164,6 @@ def audio(slug: str, index: int, token: str) -> ResponseReturnValue:
         last_modified=stat.st_mtime,
         max_age=31536000,
     )
-    # The address names the exact text, voice and engine, so what it serves never changes.
     response.cache_control.public = True
     response.cache_control.immutable = True
     return response

@@ -39,6 +39,19 @@ LAYOUTS: dict[str, Layout] = {
 # The layout a language starts with; any other can be switched to.
 LANGUAGE_LAYOUTS = {"ru": "cyrillic", "ar": "arabic"}
 BACKSPACE, SPACE, CLEAR = "backspace", "space", "clear"
+# Keys that show a symbol rather than a letter, named for screen readers and speech mode.
+KEY_NAMES = {
+    # TRANSLATORS: The name of the ' key of the on-screen keyboard, read aloud (as in O'Brien).
+    "'": _l("apostrophe"),
+    # TRANSLATORS: The name of the - key of the on-screen keyboard, read aloud (as in Jean-Luc).
+    "-": _l("hyphen"),
+    # TRANSLATORS: Names of the Vietnamese tone-mark keys of the on-screen keyboard, read aloud.
+    "\u0301": _l("acute accent"),
+    "\u0300": _l("grave accent"),
+    "\u0309": _l("hook above"),
+    "\u0303": _l("tilde"),
+    "\u0323": _l("dot below"),
+}
 
 
 def layout_for(language_code: str, wanted: str | None = None) -> Layout:
@@ -51,6 +64,12 @@ def layout_for(language_code: str, wanted: str | None = None) -> Layout:
 def mark_label(key: str) -> str:
     """Return what a key shows: a combining mark sits on a dotted circle so it can be seen."""
     return "\u25cc" + key if unicodedata.combining(key) else capital(key)
+
+
+def key_name(key: str) -> str | None:
+    """Return the spoken name of a key that shows a symbol, or None for a letter, which names itself."""
+    name = KEY_NAMES.get(key)
+    return str(name) if name is not None else None
 
 
 def capital(key: str) -> str:

@@ -311,3 +311,9 @@ def cancel() -> ResponseReturnValue:
 def key_label(key: str) -> str:
     """Return what an on-screen key shows."""
     return keyboard.mark_label(key)
+
+
+@bp.app_template_filter("key_name")
+def key_name(key: str) -> str | None:
+    """Return the spoken name of an on-screen key that shows a symbol."""
+    return keyboard.key_name(key)

@@ -51,7 +51,10 @@ def canonical_language() -> ResponseReturnValue | None:
         rest = request.path.split("/", 2)[2] if request.path.count("/") >= 2 else ""
         # Re-encoded: a newline or other control character in the path must not reach the Location header.
         return redirect(f"/{language.tag}/{quote(rest, safe='/')}")
-    session["lang"] = language.tag
+    # Written only when it changes: a cookie sent with every answer (every poll) could land after the idle
+    # reset's and bring the last visit's session back.
+    if session.get("lang") != language.tag:
+        session["lang"] = language.tag
     return None
 
 

@@ -24,6 +24,7 @@ SHELL_STYLES = (
     "visitor/layout.css",
     "talk/talk.css",
     "speech/listen.css",
+    "speech/mode.css",
 )
 SHELL_SCRIPTS = (
     "visitor/heal.js",
@@ -32,12 +33,21 @@ SHELL_SCRIPTS = (
     "visitor/feedback.js",
     "visitor/shell.js",
     "talk/talk.js",
+    # Speech mode's voice first: reading aloud plays through it, and the rest of speech mode builds on it.
+    "speech/voice.js",
     "speech/listen.js",
+    "speech/screen.js",
+    "speech/mode.js",
+    "speech/touch.js",
+    "speech/keys.js",
+    "speech/announce.js",
+    "speech/outage.js",
     "clinics/heartbeat.js",
 )
 # What the offline page loads: a subset of the shell, so it shows with no server at all.
-OFFLINE_STYLES = ("core/tokens.css", "visitor/kiosk.css", "visitor/cards.css", "visitor/layout.css")
-OFFLINE_SCRIPTS = ("visitor/heal.js", "visitor/offline.js")
+# In a visit with speech mode on, the offline page is said aloud from clips kept while the server answered.
+OFFLINE_STYLES = ("core/tokens.css", "visitor/kiosk.css", "visitor/cards.css", "visitor/layout.css", "speech/mode.css")
+OFFLINE_SCRIPTS = ("visitor/heal.js", "visitor/offline.js", "speech/outage.js")
 # Every static file the worker keeps, once each.
 KEPT_FILES = tuple(dict.fromkeys((*SHELL_STYLES, *SHELL_SCRIPTS, *OFFLINE_STYLES, *OFFLINE_SCRIPTS)))
 WORKER_SOURCE = "visitor/sw.js"

@@ -1,11 +1,10 @@
 // Read aloud: plays a page's sentence clips in order through one <audio> element, highlights the
-// sentence being read, and gives Stop, Repeat, Slower and Volume controls (ADA 2010 §707.5).
+// sentence being read, and gives Stop, Pause, Repeat, Slower and Volume controls (ADA 2010 §707.5,
+// EN 301 549 §5.1.3.4). The volume is the kiosk's one voice's (static/speech/voice.js), up to +12 dB.
 // Audio stops when the visitor leaves the page or the kiosk resets; speed and volume last one visit.
 "use strict";
 
 (function () {
-  const VOLUMES = [0.2, 0.4, 0.6, 0.8, 1.0];
-  const DEFAULT_VOLUME = 3;  // 0.8: room to go louder, and staff set the room's level on the device
   const SLOWER = 0.75;  // with the browser's pitch correction, 155 words a minute becomes about 116
   const CURRENT = "kiosk-sentence--current";
   const status = document.getElementById("kiosk-status");
@@ -20,12 +19,15 @@
   let sentences = [];     // the clips: [{index, sentences, text, audio}]; a staff recording covers a whole message
   let index = 0;          // the clip being read
   let playing = false;
+  let paused = false;
   let run = 0;            // bumped on every start, jump and stop; stale async work checks it
   let clips = new Map();  // sentence index -> Promise of an object URL
   let controller = new AbortController();
   let rate = 1;
-  let volume = DEFAULT_VOLUME;
   let statusTimer = 0;
+
+  // Speech mode pauses the reading while it speaks a label over it, and lets it go on after.
+  window.kioskVoice.connect(audio, () => playing && !paused);
 
   /** Announce through the live region without moving focus (WCAG 4.1.3). */
   function announce(message) {
@@ -90,6 +92,9 @@
     find("[data-listen-label]").textContent = playing ? strings.stop : strings.listen;
     find('[data-listen-when="idle"]').hidden = playing;
     find('[data-listen-when="playing"]').hidden = !playing;
+    find('[data-listen-when="running"]').hidden = paused;
+    find('[data-listen-when="paused"]').hidden = !paused;
+    find("[data-listen-pause-label]").textContent = paused ? strings.resume : strings.pause;
     find('[data-listen-action="slower"]').setAttribute("aria-pressed", String(rate !== 1));
     find('[data-listen-action="normal"]').setAttribute("aria-pressed", String(rate === 1));
   }
@@ -112,14 +117,15 @@
     if (mine !== run) return;
     audio.src = url;
     audio.playbackRate = rate;
-    audio.volume = VOLUMES[volume];
-    audio.play().catch(() => {});
+    if (!paused) audio.play().catch(() => {});
     if (i + 1 < sentences.length) clip(i + 1).catch(() => {});  // ready before this one ends
   }
 
   function start(i) {
     if (!playing) announce(strings.reading);  // a repeat while reading needs no words: it is heard
+    window.kioskVoice.stop();  // new speech interrupts the old at once
     playing = true;
+    paused = false;
     find("[data-listen-more]").hidden = false;
     showState();
     play(i);
@@ -127,6 +133,7 @@
 
   function finish() {
     playing = false;
+    paused = false;
     run++;
     highlight(null);
     showState();
@@ -141,6 +148,7 @@
     forgetClips();
     highlight(null);
     playing = false;
+    paused = false;
     if (root) {
       find("[data-listen-more]").hidden = true;
       showState();
@@ -165,10 +173,21 @@
     toggle() { if (playing) stop(); else start(0); },
     restart() { start(0); },
     repeat() { start(index); },
+    pause() {
+      paused = !paused;
+      if (paused) {
+        audio.pause();
+      } else {
+        window.kioskVoice.stop();
+        if (audio.getAttribute("src")) audio.play().catch(() => {}); else play(index);
+      }
+      showState();
+      announce(paused ? strings.paused : strings.resumed);
+    },
     slower() { setRate(SLOWER, strings.slower); },
     normal() { setRate(1, strings.normal); },
-    louder() { setVolume(volume + 1); },
-    quieter() { setVolume(volume - 1); },
+    louder() { announce(window.kioskVoice.louder()); },
+    quieter() { announce(window.kioskVoice.quieter()); },
   };
 
   function setRate(value, message) {
@@ -176,14 +195,6 @@
     audio.playbackRate = rate;
     showState();
     announce(message);
-  }
-
-  function setVolume(level) {
-    if (level >= VOLUMES.length) { announce(strings.loudest); return; }
-    if (level < 0) { announce(strings.quietest); return; }
-    volume = level;
-    audio.volume = VOLUMES[volume];
-    announce(strings.volume.replace("{level}", volume + 1).replace("{levels}", VOLUMES.length));
   }
 
   /** Take over the Listen control of the page now on screen, if it has one. */
@@ -194,6 +205,7 @@
     sentences = JSON.parse(find("[data-listen-sentences]").textContent);
     index = 0;
     playing = false;
+    paused = false;
     highlight(null);  // a page restored from htmx's history cache may carry an old highlight
     find("[data-listen-more]").hidden = true;
     root.hidden = false;
@@ -211,16 +223,16 @@
 
   // Silence falls as the old page goes, not after the new one settles.
   document.addEventListener("htmx:beforeSwap", (event) => {
-    if (event.detail.target && event.detail.target.id === "kiosk-screen") stop(false);
+    const target = event.detail.target;
+    if (target && target.id === "kiosk-screen" && event.detail.shouldSwap) stop(false);  // not for a 204
   });
   document.addEventListener("kiosk:navigate", () => { stop(false); bind(); });
   document.addEventListener("htmx:historyRestore", () => { stop(false); bind(); });
+  // The voice resets the volume itself (static/speech/voice.js).
   document.addEventListener("kiosk:reset", () => {
     stop(false);
     rate = 1;
-    volume = DEFAULT_VOLUME;
     audio.playbackRate = 1;
-    audio.volume = VOLUMES[DEFAULT_VOLUME];
   });
   // The whole document goes for a full page load, such as a language change.
   window.addEventListener("pagehide", () => stop(false));

@@ -66,14 +66,24 @@
   let inviteTimer = 0;
   let invited = 0;
 
-  /** Show the invitation in the next language (the welcome screen may have been swapped in since). */
-  function invite() {
+  /** Show the invitation in the next language, or in the one given (the welcome screen may have been
+      swapped in since). */
+  function invite(tag) {
     const line = document.querySelector("[data-attract]");
     if (!line || !line.children.length) return;
     line.hidden = false;
-    invited = (invited + 1) % line.children.length;
+    const asked = tag ? [...line.children].findIndex((text) => text.lang === tag) : -1;
+    invited = asked >= 0 ? asked : (invited + 1) % line.children.length;
     [...line.children].forEach((text, index) => text.classList.toggle("kiosk-attract__shown", index === invited));
   }
+
+  // Speech's spoken invitation (static/speech/announce.js) asks for its language to show while it speaks.
+  document.addEventListener("kiosk:invite", (event) => {
+    if (touched) return;
+    invite(event.detail.lang);
+    clearInterval(inviteTimer);
+    inviteTimer = setInterval(invite, INVITE_EVERY_MS);
+  });
 
   function stopInviting() {
     clearInterval(inviteTimer);
@@ -141,6 +151,10 @@
     stay.hidden = true;
     window.kioskHeal.whenServerAnswers(() => form.submit());
   }
+
+  // Once the visit is ending the page asks the server nothing more: a poll answered after the reset would
+  // carry the old visit's session (its language, its ticket) back into the browser.
+  document.addEventListener("htmx:beforeRequest", (event) => { if (ending) event.preventDefault(); });
 
   stay.addEventListener("click", stillHere);
   // Escape must not silently close the dialog while the countdown keeps running.

@@ -21,6 +21,7 @@ from tests.helpers.browser import CSP_VIOLATIONS, LANDSCAPE, PORTRAIT, wait_unti
 from tests.helpers.desk import PASSWORD, add_account
 from tests.helpers.editor import entry_for, store_of
 from tests.helpers.servers import LiveServer
+from tests.helpers.speech_mode import RECORD, hear_button, speech_on
 
 pytestmark = pytest.mark.browser
 
@@ -222,3 +223,17 @@ def test_the_service_worker_and_its_offline_page_keep_to_the_csp(server: LiveSer
     expect(page.locator(".kiosk-offline__flags h2")).to_be_visible()
     found["offline page from the worker"] = violations(page)
     assert {where: seen for where, seen in found.items() if seen} == {}
+
+
+def test_speech_mode_keeps_to_the_csp(live_server: LiveServer, new_page: Any) -> None:
+    page = enforcing(new_page)
+    page.add_init_script(RECORD)  # counts the clips the page plays
+    page.goto(live_server.url + "/en/topics/symptoms")
+    hear_button(page).tap()
+    speech_on(page)
+    # Its clips are fetched, turned into blob: addresses and played through Web Audio, all under the CSP.
+    wait_until(page, "() => window.__played.length > 0", seconds=30)
+    played = page.evaluate("window.__played.length")
+    page.get_by_role("heading", level=1).tap()
+    wait_until(page, "(count) => window.__played.length > count", played, seconds=30)
+    assert violations(page) == []

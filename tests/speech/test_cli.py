@@ -11,6 +11,7 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 
 from kiosk import config
+from kiosk.speech import say
 from tests.helpers.app import make_app
 from tests.helpers.sox import measure
 
@@ -76,19 +77,42 @@ def test_render_explains_bad_input(
     assert not out.exists()
 
 
-def test_warm_renders_every_sentence_once_and_reports_counts(runner: FlaskCliRunner) -> None:
+def test_warm_renders_every_sentence_and_every_speech_mode_text_once_and_reports_counts(
+    speech_app: Flask, runner: FlaskCliRunner
+) -> None:
     first = runner.invoke(args=["speech", "warm", "--lang", "en", "--lang", "vi"])
     assert first.exit_code == 0, first.output
     counts = re.search(
-        r"(\d+) sentences in 2 languages \(en, vi\): (\d+) rendered, (\d+) already cached, 0 failed, in", first.output
+        r"(\d+) clips in 2 languages \(en, vi\): (\d+) rendered, (\d+) already cached, "
+        r"(\d+) with nothing to say, 0 failed, in",
+        first.output,
     )
     assert counts, first.output
-    total, rendered, cached = (int(group) for group in counts.groups())
-    assert total > 150
-    assert rendered + cached == total
+    total, rendered, cached, silent = (int(group) for group in counts.groups())
+    assert rendered + cached + silent == total
     assert rendered > 0
     again = runner.invoke(args=["speech", "warm", "--lang", "en", "--lang", "vi"])
-    assert f"0 rendered, {total} already cached" in again.output
+    assert f"0 rendered, {total - silent} already cached" in again.output
+    # Every page sentence and every label, role word, number and key speech mode may say is in the cache.
+    speech = speech_app.extensions["kiosk_speech"]
+    with speech_app.app_context():
+        for code in ("en", "vi"):
+            texts = say.phrasebook(code).texts()
+            assert {"42", "7", "Q", "Ж"} <= set(texts)
+            voice = speech.voice(code)
+            for text in texts + [sentence for _, sentence in speech.page_jobs([code])]:
+                assert speech.cache.path(speech.key(voice, text)).is_file(), (code, text)
+    assert total > 2 * 500
+    with speech_app.app_context():
+        english = set(say.phrasebook("en").texts())
+    assert {
+        "Start",
+        "link",
+        "selected",
+        "Hear the screen",
+        "Your number is",
+        "Going back to the start in 9 seconds.",
+    } <= english
 
 
 def test_voices_lists_the_map_and_tries_each_voice(runner: FlaskCliRunner) -> None:

@@ -1,4 +1,4 @@
-"""Reading aloud in Chromium: the highlight follows the audio, and Stop, Repeat, Slower and Volume work.
+"""Reading aloud in Chromium: the highlight follows the audio, and Stop, Pause, Repeat, Slower and Volume work.
 
 Headless Chromium plays no sound, so play() is stubbed to record what would play (and the audio
 element, which the page keeps out of the document), and the test ends each clip by firing the
@@ -27,6 +27,12 @@ HTMLMediaElement.prototype.play = function () {
   window.__audio = this;
   window.__plays.push(this.getAttribute("src"));
   return Promise.resolve();
+};
+window.__pauses = 0;
+const pause = HTMLMediaElement.prototype.pause;
+HTMLMediaElement.prototype.pause = function () {
+  if (this === window.__audio) window.__pauses += 1;
+  return pause.call(this);
 };
 """
 
@@ -68,9 +74,9 @@ def end_clip(page: Any) -> None:
 
 
 def audio(page: Any) -> dict[str, Any]:
-    """The audio element's state."""
+    """The audio element's state, and the volume of the kiosk's voice (a Web Audio gain) in dB."""
     return page.evaluate("""() => { const a = window.__audio;
-      return {rate: a.playbackRate, volume: a.volume, src: a.getAttribute('src')}; }""")
+      return {rate: a.playbackRate, db: window.kioskVoice.volume().db, src: a.getAttribute('src')}; }""")
 
 
 def status(page: Any) -> Any:
@@ -128,12 +134,17 @@ def test_stop_repeat_slower_and_volume_work(live_server: Any, new_page: Any) -> 
     expect(page.locator("[data-listen-action=normal]")).to_have_attribute("aria-pressed", "true")
     assert audio(page)["rate"] == 1
     page.tap("[data-listen-action=quieter]")
-    expect(status(page)).to_have_text("Volume 3 of 5.")
-    assert audio(page)["volume"] == pytest.approx(0.6)
-    for _ in range(3):
+    expect(status(page)).to_have_text("Volume 4 of 9.")
+    assert audio(page)["db"] == -3
+    # Twelve decibels above the default in steps of three, for a noisy room (EN 301 549 §5.1.3.12).
+    for level in range(5, 10):
         page.tap("[data-listen-action=louder]")
+        expect(status(page)).to_have_text(f"Volume {level} of 9.")
+    assert audio(page)["db"] == 12
+    assert page.evaluate("window.kioskVoice.volume().gain") == pytest.approx(3.98, abs=0.01)
+    page.tap("[data-listen-action=louder]")
     expect(status(page)).to_have_text("This is the loudest setting.")
-    assert audio(page)["volume"] == pytest.approx(1.0)
+    assert audio(page)["db"] == 12
 
     page.tap("[data-listen-action=toggle]")
     expect_highlighted(page, None)
@@ -141,6 +152,31 @@ def test_stop_repeat_slower_and_volume_work(live_server: Any, new_page: Any) -> 
     expect(page.locator("[data-listen-more]")).to_be_hidden()
     expect(status(page)).to_have_text("Stopped reading.")
     assert audio(page)["src"] is None
+
+
+def test_pause_and_resume_keep_the_place(live_server: Any, new_page: Any) -> None:
+    page = open_topic(new_page, live_server.url + "/en/topics/causes")
+    page.tap("[data-listen-action=toggle]")
+    wait_for_plays(page, 1)
+    end_clip(page)
+    expect_highlighted(page, "1")
+    pause = page.locator("[data-listen-action=pause]")
+    expect(pause).to_have_text("Pause")
+    paused_before = page.evaluate("window.__pauses")
+    pause.tap()
+    expect(status(page)).to_have_text("Reading paused.")
+    expect(pause).to_have_text("Resume")
+    assert page.evaluate("window.__pauses") == paused_before + 1
+    expect_highlighted(page, "1")  # the place is kept
+    before = plays(page)
+    pause.tap()
+    expect(status(page)).to_have_text("Reading on.")
+    expect(pause).to_have_text("Pause")
+    wait_for_plays(page, before + 1)
+    assert page.evaluate("window.__plays.at(-1)") == page.evaluate("window.__plays.at(-2)")  # the same sentence
+    expect_highlighted(page, "1")
+    # Focus stays on the button, which only changed its words.
+    assert page.evaluate("document.activeElement.dataset.listenAction") == "pause"
 
 
 def test_reading_stops_on_leaving_the_page_and_resets_for_the_next_visitor(live_server: Any, new_page: Any) -> None:
@@ -162,7 +198,7 @@ def test_reading_stops_on_leaving_the_page_and_resets_for_the_next_visitor(live_
     wait_for_plays(page, 2)
     assert audio(page)["rate"] == 0.75
     page.evaluate("document.dispatchEvent(new CustomEvent('kiosk:reset'))")  # the idle reset's signal
-    assert audio(page) == {"rate": 1, "volume": pytest.approx(0.8), "src": None}
+    assert audio(page) == {"rate": 1, "db": 0, "src": None}
     expect_highlighted(page, None)
 
 

@@ -88,6 +88,8 @@ def test_keyboard_alone_works_with_a_visible_focus_ring(live_server: Any, new_pa
     page = new_page(PORTRAIT)
     page.goto(live_server.url + "/en/topics")
     reached = []
+    # The first key turns speech mode on (static/speech/mode.js), which starts at the screen's title and
+    # then visits every control and text block in order.
     for _ in range(12):
         page.keyboard.press("Tab")
         reached.append(page.evaluate("document.activeElement.textContent.trim()"))
