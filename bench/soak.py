@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kiosk import config
 from kiosk.core.paths import REPO_ROOT
 
 sys.path.insert(0, str(REPO_ROOT))
@@ -102,17 +101,14 @@ def soak(database: str, minutes: float, warmup: float, every: float) -> Run:
                 stop_sampling = threading.Event()
                 watcher = threading.Thread(target=sampler, args=(server.process.pid, run, stop_sampling, every))
                 watcher.start()
+                # Each kiosk with its own key, as known kiosks are the only ones that may call staff.
                 loads = [
                     threading.Thread(
-                        target=kiosk_loop,
-                        args=(server.url, stop_at, config.KIOSK_POLL_SECONDS, run.latencies, run.errors, run.sent),
+                        target=kiosk_loop, args=(server.url, key, stop_at, run.latencies, run.errors, run.sent, None)
                     )
-                    for _ in range(KIOSKS)
+                    for key in server.keys[:KIOSKS]
                 ] + [
-                    threading.Thread(
-                        target=dashboard_loop,
-                        args=(server.url, stop_at, config.STAFF_POLL_SECONDS, run.latencies, run.errors),
-                    )
+                    threading.Thread(target=dashboard_loop, args=(server.url, stop_at, run.latencies, run.errors, None))
                     for _ in range(DASHBOARDS)
                 ]
                 for thread in loads:

@@ -14,7 +14,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # Imported here, so a speech worker process that imports a kiosk module never loads the web app.
     from kiosk import cli, errors, i18n
     from kiosk.clinics import views as clinic_views
-    from kiosk.core import assets, db, paths, secret_key
+    from kiosk.core import assets, db, headers, inputs, paths, private, proxy, secret_key
     from kiosk.editor import (  # noqa: F401 - importing the view modules puts their routes on editor.bp
         blueprint as editor,
         file_views,
@@ -26,6 +26,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     from kiosk.extensions import csrf, htmx
     from kiosk.i18n import sync as catalog_sync
+    from kiosk.kiosks import views as kiosks
     from kiosk.ops import logs
     from kiosk.speech import say, say_views, service as speech, views as listen
     from kiosk.staff import dashboard, login
@@ -54,8 +55,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("NODE_MODULES", str(paths.NODE_MODULES))
     emergency.check(app)
 
+    # Private first: the log file below is the first thing written to the data directory.
+    private.init_app(app)
     logs.init_app(app)
     secret_key.init_app(app)
+    proxy.init_app(app)
+    headers.init_app(app)
+    inputs.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
     catalog_sync.init_app(app)
@@ -65,8 +71,22 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     speech.init_app(app)
     say.init_app(app)
     editor_languages.init_app(app, previewed=editor.previewed)
-    visitor_facing = (display.bp, outage.bp, visitor.bp, talk.bp, listen.bp, say_views.bp)
-    for blueprint in (cli.bp, assets.bp, *visitor_facing, login.bp, dashboard.bp, clinic_views.bp, editor.bp):
+    blueprints = (
+        cli.bp,
+        assets.bp,
+        display.bp,
+        outage.bp,
+        kiosks.bp,
+        visitor.bp,
+        talk.bp,
+        login.bp,
+        dashboard.bp,
+        clinic_views.bp,
+        editor.bp,
+        recording_views.bp,
+        listen.bp,
+        say_views.bp,
+    )
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
-    app.register_blueprint(recording_views.bp)
     return app

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-# The kiosk's name on the staff dashboard, when several kiosks share one server.
+# Only known kiosk screens may send requests to the front desk. The kiosk on the server itself
+# (loopback) is KIOSK_NAME; screens elsewhere are listed by network address, e.g. {"10.0.0.21": "Upstairs"},
+# or hold a kiosk key (`kiosk kiosks add NAME`), which also tells apart several screens behind one proxy.
 KIOSK_NAME = "Waiting room"
-# Several kiosk screens on one server: their names by network address, e.g. {"10.0.0.21": "Upstairs"};
-# a screen not listed uses KIOSK_NAME. (Or run one server per screen, each with its own KIOSK_NAME,
-# all on one KIOSK_DATABASE_URL.)
 KIOSK_NAMES: dict[str, str] = {}
+# False refuses requests from the server's own loopback address (every kiosk then needs a key).
+KIOSK_LOOPBACK = True
+# Requests one kiosk may send in a window; more are refused calmly and logged.
+REQUEST_LIMIT_PER_KIOSK = 6
+REQUEST_LIMIT_WINDOW_SECONDS = 60
+
+# Reverse proxies (nginx for TLS) whose X-Forwarded-For, -Proto and -Host are believed: addresses or
+# networks, such as ["127.0.0.1", "::1"]. Empty: no proxy, and those headers are ignored.
+TRUSTED_PROXIES: list[str] = []
+# Strict-Transport-Security on answers that came over HTTPS (0 leaves it out).
+HSTS_SECONDS = 31_536_000
 
 # Catalog identifiers, in the order the language picker shows them.
 LANGUAGES = ["en", "es", "fr", "pt_BR", "zh_Hans", "vi", "ar", "ru", "fil"]
@@ -59,18 +69,21 @@ STAFF_POLL_SECONDS = 0.5
 
 # Kiosk heartbeat: each kiosk's browser says it is alive every HEARTBEAT_SECONDS; the front desk sees a kiosk
 # silent for more than HEARTBEAT_OFFLINE_AFTER seconds as offline (and hears it once). Environment:
-# KIOSK_HEARTBEAT_SECONDS, KIOSK_HEARTBEAT_OFFLINE_AFTER.
+# KIOSK_HEARTBEAT_SECONDS, KIOSK_HEARTBEAT_OFFLINE_AFTER. Only known kiosks (see KIOSK_NAME) beat.
 HEARTBEAT_SECONDS = 30
 HEARTBEAT_OFFLINE_AFTER = 90
 # How often the dashboard asks which kiosks are online.
 STAFF_KIOSKS_POLL_SECONDS = 5
 
-# Staff sign-in: a session lasts at most a shift and ends after a while with no page open;
-# repeated wrong passwords lock the account for LOGIN_LOCKOUT_SECONDS, doubling each time.
+# Staff sign-in: a session lasts at most a shift and ends after a while with no page open.
 STAFF_SESSION_MAX_SECONDS = 12 * 3600
 STAFF_IDLE_SECONDS = 30 * 60
-LOGIN_MAX_FAILURES = 5
-LOGIN_LOCKOUT_SECONDS = 30
+# Wrong passwords allowed per window from one address, and against one account name from anywhere; past
+# that, that source waits for the window to end (never longer). A browser that signed in to the account
+# before has its own allowance, so guesses from elsewhere never keep the front desk out.
+LOGIN_WINDOW_SECONDS = 60
+LOGIN_FAILURES_PER_ADDRESS = 10
+LOGIN_FAILURES_PER_ACCOUNT = 5
 
 # Reading aloud. SPEECH_ENGINE is "pyttsx3" (libespeak-ng in worker processes) or "espeak-ng" (the
 # command). SPEECH_ESPEAK_LIBRARY is "bundled" (the espeakng-loader wheel's libespeak-ng 1.52, whose

@@ -43,7 +43,13 @@ def _staff_error(error: HTTPException) -> Response:
         404: _("There is no such page. Check the address, or go back to your start page."),
         405: _("That page cannot be opened this way. Go back to your start page."),
     }
-    message = messages.get(code, _("Something went wrong, so nothing was changed. Try again."))
+    # An error that carries its own words (a refused NUL byte, kiosk.core.inputs) says them.
+    own = getattr(error, "message", None)
+    message = (
+        str(own)
+        if own is not None
+        else messages.get(code, _("Something went wrong, so nothing was changed. Try again."))
+    )
     title = _("Page not found") if code == 404 else _("Nothing was changed")
     page = render_template("staff/error.html", title=title, message=message, staff=current_staff())
     return make_response(page, code)
@@ -56,8 +62,11 @@ def handle_http_error(error: HTTPException) -> Response:
     if g.get("language") is None:
         g.language = _language_from_path() or i18n.visit_language()
     code = error.code or 500
+    message = getattr(error, "message", None)
     template = TEMPLATES.get(code, "errors/4xx.html" if code < 500 else "errors/500.html")
-    response = render_screen(template, status=code, screen="error", title=TITLES.get(code, TITLES[400]), back_url="/")
+    response = render_screen(
+        template, status=code, screen="error", title=TITLES.get(code, TITLES[400]), back_url="/", message=message
+    )
     if isinstance(error, MethodNotAllowed) and error.valid_methods:
         response.headers["Allow"] = ", ".join(error.valid_methods)
     return response

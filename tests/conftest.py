@@ -48,7 +48,8 @@ def hx() -> Callable[..., dict[str, str]]:
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """One real HTTP server for the browser tests."""
-    server = LiveServer(make_app(tmp_path_factory.mktemp("live")))
+    # Every browser test's kiosk is this one loopback kiosk, sending far more requests than a real one.
+    server = LiveServer(make_app(tmp_path_factory.mktemp("live"), REQUEST_LIMIT_PER_KIOSK=100_000))
     yield server
     server.stop()
 
@@ -56,7 +57,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
 @pytest.fixture(scope="session")
 def slow_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A second real server whose answers a test can delay, path by path (slow_server.slow.delays)."""
-    app = make_app(tmp_path_factory.mktemp("slow"))
+    # Like the live server, its one loopback kiosk stands for every test's kiosk.
+    app = make_app(tmp_path_factory.mktemp("slow"), REQUEST_LIMIT_PER_KIOSK=100_000)
     server = LiveServer(app, SlowDown(app))
     yield server
     server.stop()
@@ -90,6 +92,9 @@ def new_page(browser: Any) -> Iterator[Callable[..., Any]]:
     contexts = []
 
     def open_page(viewport: ViewportSize = PORTRAIT, **options: Any) -> Any:
+        # Playwright's string predicates and axe's injected script need eval and inline script, which the
+        # app's CSP forbids; tests/core/test_headers_browser.py checks the pages with the CSP in force.
+        options.setdefault("bypass_csp", True)
         context = browser.new_context(viewport=viewport, has_touch=True, **options)
         contexts.append(context)
         return context.new_page()

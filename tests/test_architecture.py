@@ -14,7 +14,11 @@ PACKAGE = REPO_ROOT / "kiosk"
 REQUEST_FACING = {
     "kiosk.errors",  # the app's error handlers answer the request that failed
     "kiosk.core.partials",  # decides whether the request wants a page or an htmx fragment
+    "kiosk.core.headers",  # security headers depend on the route that answered and on HTTPS
+    "kiosk.core.inputs",  # refuses unusable input before any route sees it
+    "kiosk.core.proxy",  # cookies are Secure when the request came over HTTPS
     "kiosk.i18n.selection",  # Flask-Babel's locale selector reads the URL and the visit
+    "kiosk.kiosks.guard",  # which kiosk a request comes from: its key cookie and its address
     "kiosk.staff.guard",  # who is signed in is a property of the request's session
     "kiosk.visitor.language_urls",  # the /<lang> prefix of visitor blueprints
 }

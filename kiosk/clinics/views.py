@@ -13,8 +13,8 @@ from kiosk.clinics import heartbeat
 from kiosk.clinics.service import ClinicError
 from kiosk.core import db
 from kiosk.extensions import csrf
+from kiosk.kiosks.guard import current_identity
 from kiosk.staff.guard import desk_clinics, login_required
-from kiosk.talk.views import kiosk_name
 
 log = logging.getLogger(__name__)
 
@@ -31,9 +31,16 @@ def beat() -> ResponseReturnValue:
     if request.headers.get(HEARTBEAT_HEADER) != "1":
         return make_response("", 400)
     try:
-        heartbeat.beat(db.get_session(), kiosk_name())
+        # Only a known kiosk (its key, its configured address or the server's own screen) is on the panel, so
+        # no other device on the network can add screens to it or keep a dead one looking alive.
+        found = current_identity()
+        if found.kiosk is None:
+            # Every beat of such a screen comes here; its visitors' requests log the refusal as a warning.
+            log.info("A kiosk heartbeat from %s was refused: %s.", request.remote_addr, found.refusal)
+            return make_response("", 403)
+        heartbeat.beat(db.get_session(), found.kiosk.name)
     except ClinicError as error:
-        log.warning("A kiosk heartbeat was refused: %s Check KIOSK_NAME and KIOSK_NAMES.", error)
+        log.warning("A kiosk heartbeat was refused: %s Check KIOSK_NAME, KIOSK_NAMES and `kiosk kiosks`.", error)
         return make_response("", 400)
     except sa.exc.SQLAlchemyError as error:
         db.report_unavailable(error)

@@ -68,6 +68,7 @@ def make_engine(url: str, lock_timeout: float = 15) -> Engine:
         engine = sa.create_engine(parsed, connect_args={"timeout": lock_timeout}, hide_parameters=True)
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         sa.event.listen(engine, "checkin", partial(_restore_lock_wait, lock_timeout))
+        sa.event.listen(engine, "checkin", _restore_foreign_keys)
         return engine
     if backend == "postgresql":
         # Keep any libpq options the URL carries (such as a search_path) and add the lock wait.
@@ -88,6 +89,27 @@ def _restore_lock_wait(lock_timeout: float, dbapi_connection: Any, record: Any) 
     """Give a SQLite connection that lock_wait shortened its usual wait back, before anyone else uses it."""
     if record.info.pop("kiosk_lock_wait", False):
         dbapi_connection.execute(f"PRAGMA busy_timeout = {int(lock_timeout * 1000)}")
+
+
+def foreign_keys_off_for_migration(connection: sa.Connection) -> None:
+    """Turn SQLite's foreign keys off on this connection for a migration, until it goes back to the pool.
+
+    Batch mode changes a SQLite table by copying it and dropping the old one, and with foreign keys on that
+    DROP TABLE deletes (or nulls) every row that refers to it: copying the staff table took every role and
+    every "acknowledged by" with it, copying the requests every event. The migration checks the keys once at
+    the end instead (kiosk/core/migrations/env.py). The pragma does nothing inside a transaction, so this
+    comes before one; PostgreSQL changes tables in place and needs none of this.
+    """
+    if connection.dialect.name != "sqlite" or connection.connection.driver_connection.in_transaction:  # type: ignore[union-attr]
+        return
+    connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    connection.connection.info["kiosk_foreign_keys_off"] = True
+
+
+def _restore_foreign_keys(dbapi_connection: Any, record: Any) -> None:
+    """Turn a migration's connection's foreign keys back on before anyone else uses it."""
+    if record.info.pop("kiosk_foreign_keys_off", False):
+        dbapi_connection.execute("PRAGMA foreign_keys=ON")
 
 
 @contextmanager
@@ -143,6 +165,7 @@ def _migrate_once(engine: Engine) -> None:
     if before == head:
         return
     with engine.connect() as connection:
+        foreign_keys_off_for_migration(connection)
         _lock_for_migration(connection)
         config = _alembic_config()
         config.attributes["connection"] = connection
@@ -248,6 +271,15 @@ def is_busy(error: BaseException) -> bool:
     """Tell a database that was only busy (another write held the lock too long) from one that is down or full."""
     return isinstance(error, sa.exc.OperationalError) and any(
         words in str(error) for words in ("database is locked", "lock timeout", "due to lock")
+    )
+
+
+def is_full(error: BaseException) -> bool:
+    """Tell a database that can still be read but not written, because its disk is full."""
+    original = getattr(error, "orig", None) or error
+    return isinstance(error, sa.exc.OperationalError) and (
+        type(original).__name__ == "DiskFull"
+        or any(words in str(error) for words in ("database or disk is full", "No space left on device"))
     )
 
 

@@ -117,15 +117,13 @@ class ClinicKiosk(Base):
 
 
 class Staff(Base):
-    """A staff account: a unique name, a hashed password and the login lockout state."""
+    """A staff account: a unique name and a hashed password (login throttling lives in RateLimit)."""
 
     __tablename__ = "staff"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(64), unique=True)
     password_hash: Mapped[str] = mapped_column(sa.String(256))
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None]
     # Bumped by logout and password changes, so an old signed session cookie stops working.
     session_version: Mapped[int] = mapped_column(default=1)
     # The language of the staff screens for this account (a catalog code such as "pt_BR"); None: the browser's.
@@ -194,6 +192,8 @@ class Ticket(Base):
     number: Mapped[int]
     visit: Mapped[str] = mapped_column(sa.String(64))
     kiosk: Mapped[str] = mapped_column(sa.String(80))
+    # The catalog code of the visit's language (such as "ar"); None for requests made before it was kept.
+    language: Mapped[str | None] = mapped_column(sa.String(16))
     # The clinic of the kiosk that made the request: only that clinic's staff see it.
     clinic_id: Mapped[int] = mapped_column(
         sa.ForeignKey("clinics.id"), default=DEFAULT_CLINIC_ID, server_default=str(DEFAULT_CLINIC_ID)
@@ -252,3 +252,27 @@ class DayCounter(Base):
     )
     day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
     last: Mapped[int] = mapped_column(default=0)
+
+
+class Kiosk(Base):
+    """A kiosk screen that may send requests from any address: it proves itself with its key."""
+
+    __tablename__ = "kiosks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # SHA-256 of the key: the key is random and long, so a fast hash is enough, and a stolen database
+    # does not give the keys away.
+    key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RateLimit(Base):
+    """A fixed-window counter (login attempts, requests per kiosk), shared by every server process."""
+
+    __tablename__ = "rate_limits"
+
+    key: Mapped[str] = mapped_column(sa.String(120), primary_key=True)
+    # The window's start, in whole seconds since the epoch.
+    window_start: Mapped[int] = mapped_column(sa.BigInteger)
+    hits: Mapped[int] = mapped_column(default=0)

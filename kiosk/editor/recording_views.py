@@ -1,7 +1,7 @@
 """Staff recordings: coverage per language and page, and the recording screen of one message.
 
-The recording screen (endpoint `recordings.record`) is the only staff page that uses the microphone:
-a Permissions-Policy should allow `microphone=(self)` on it alone.
+The recording screen (endpoint `recordings.record`) is the only staff page that uses the microphone: its
+Permissions-Policy allows `microphone=(self)` (kiosk.core.headers.allow_features), every other page `()`.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, request, url_f
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from kiosk.core.headers import allow_features
 from kiosk.editor import service as editor, sound
 from kiosk.editor.blueprint import answer, language, store, user
 from kiosk.editor.service import Entry
@@ -103,6 +104,8 @@ def _screen(lang: str, found: Entry, status: int = 200, error: str | None = None
 
 
 @bp.route("/<lang>/<entry_id>", methods=["GET", "POST"])
+# The page is a full load (the document's header is what counts), and its POST re-renders it on a bad take.
+@allow_features("microphone")
 @login_required("translator")
 def record(lang: str, entry_id: str) -> ResponseReturnValue:
     """The recording screen: record in the browser or upload a file; the take waits for approval."""

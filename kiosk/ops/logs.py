@@ -153,6 +153,10 @@ class SharedRotatingFileHandler(RotatingFileHandler):
 
     def emit(self, record: logging.LogRecord) -> None:
         """Append one event under the lock, rotating first when the file is full."""
+        # A handler a newer app replaced (configure) is closed: FileHandler would open its file again for a
+        # late record from another thread and never close it. The new handler writes that record anyway.
+        if getattr(self, "_closed", False):
+            return
         try:
             with self._shared():
                 self._reopen_if_rotated()

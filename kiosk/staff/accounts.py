@@ -1,12 +1,13 @@
-"""Staff accounts: adding and removing them, their passwords, and checking a login with a lockout."""
+"""Staff accounts: adding and removing them, their passwords, and checking a login under rate limits."""
 
 from __future__ import annotations
 
 import re
+import time
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from functools import cache
 
 import sqlalchemy as sa
@@ -14,14 +15,14 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from kiosk.clinics.service import default_clinic
-from kiosk.core.models import Clinic, Permission, Staff, StaffPermission, utcnow
+from kiosk.core import throttle
+from kiosk.core.models import Clinic, Permission, Staff, StaffPermission
 
 NAME_PATTERN = re.compile(r"[\w.\-]+(?: [\w.\-]+)*")
 NAME_MAX = 64
 PASSWORD_MIN = 10
 # A longer "password" is never right, and hashing megabytes on every guess would be a way to tie up the server.
 PASSWORD_MAX = 1024
-LOCKOUT_CAP = timedelta(hours=1)
 
 
 class AccountError(ValueError):
@@ -30,7 +31,7 @@ class AccountError(ValueError):
 
 @dataclass(frozen=True)
 class LoginResult:
-    """The outcome of a login attempt: the account, or how long the account stays locked."""
+    """The outcome of a login attempt: the account, or how long this attempt's source must wait."""
 
     staff: Staff | None
     locked_for: timedelta | None = None
@@ -108,14 +109,13 @@ def add(session: Session, name: str, password: str, permissions: Iterable[str], 
 
 
 def set_password(session: Session, name: str, password: str) -> Staff:
-    """Change an account's password, lift any lockout and end its sessions everywhere."""
+    """Change an account's password, forget the wrong guesses at it and end its sessions everywhere."""
     staff = _existing(session, name)
     check_password(password)
     staff.password_hash = generate_password_hash(password)
-    staff.failed_logins = 0
-    staff.locked_until = None
     staff.session_version += 1
     session.commit()
+    clear_throttle(session, staff.name)
     return staff
 
 
@@ -172,11 +172,29 @@ def _decoy_hash() -> str:
     return generate_password_hash("not a password anyone has")
 
 
-def lockout_for(failures: int, max_failures: int, base: timedelta) -> timedelta | None:
-    """Return how long an account is locked after this many failures in a row, doubling each time."""
-    if failures < max_failures:
-        return None
-    return min(base * (1 << min(failures - max_failures, 16)), LOCKOUT_CAP)
+@dataclass(frozen=True)
+class LoginPolicy:
+    """How many wrong passwords a window allows, per source address and per account name."""
+
+    window: int
+    per_address: int
+    per_account: int
+
+
+def _throttle_keys(name: str, address: str, device: str | None, policy: LoginPolicy) -> list[tuple[str, int]]:
+    """Return the counters one attempt uses, with their limits.
+
+    A browser that has signed in to this account before (its device cookie) gets a counter of its own,
+    so a burst of guesses from elsewhere never locks the front desk out (OWASP's device cookies).
+    Every other attempt counts against its address and against the name tried, whether or not an
+    account has that name, so the answers never tell which names exist.
+    """
+    if device:
+        return [(f"login:device:{throttle.digest(device)}", policy.per_account)]
+    return [
+        (f"login:addr:{throttle.digest(address)}", policy.per_address),
+        (f"login:name:{throttle.digest(name.casefold())}", policy.per_account),
+    ]
 
 
 def authenticate(
@@ -184,33 +202,34 @@ def authenticate(
     name: str,
     password: str,
     *,
-    max_failures: int,
-    lockout: timedelta,
-    now: datetime | None = None,
+    address: str,
+    policy: LoginPolicy,
+    device: str | None = None,
+    now: float | None = None,
 ) -> LoginResult:
-    """Check a login; too many wrong passwords in a row lock the account for a while."""
-    now = now or utcnow()
-    staff = find(session, name[: NAME_MAX * 2])
+    """Check a login; past the limits it answers "wait" for the rest of the window and checks nothing."""
+    moment = time.time() if now is None else now
+    clean = normalise_name(name[: NAME_MAX * 4])
+    keys = _throttle_keys(clean, address, device, policy)
+    # Counted before the password is checked, atomically, so 50 simultaneous guesses are 50 hits and
+    # all but the allowed few are refused without a check.
+    verdicts = [throttle.hit(session, key, limit, policy.window, moment) for key, limit in keys]
+    refused = [verdict.retry_after for verdict in verdicts if not verdict.allowed]
+    if refused:
+        return LoginResult(None, timedelta(seconds=max(refused)))
+    # Only a well-formed name reaches the database (a NUL byte would make PostgreSQL fail).
+    staff = find(session, clean) if NAME_PATTERN.fullmatch(clean) and len(clean) <= NAME_MAX else None
     if staff is None or len(password) > PASSWORD_MAX:
         check_password_hash(_decoy_hash(), password[:PASSWORD_MAX])
         return LoginResult(None)
-    if staff.locked_until is not None and staff.locked_until > now:
-        # While locked, no password is even checked, so guessing gains nothing.
-        return LoginResult(None, staff.locked_until - now)
-    if check_password_hash(staff.password_hash, password):
-        staff.failed_logins = 0
-        staff.locked_until = None
-        session.commit()
-        return LoginResult(staff)
-    # Counted in the database, so simultaneous guesses on several threads all count.
-    failures = session.scalar(
-        sa.update(Staff)
-        .where(Staff.id == staff.id)
-        .values(failed_logins=Staff.failed_logins + 1)
-        .returning(Staff.failed_logins)
-    )
-    locked_for = lockout_for(failures or 0, max_failures, lockout)
-    if locked_for is not None:
-        session.execute(sa.update(Staff).where(Staff.id == staff.id).values(locked_until=now + locked_for))
-    session.commit()
-    return LoginResult(None, locked_for)
+    if not check_password_hash(staff.password_hash, password):
+        return LoginResult(None)
+    # A right password was not a guess: take the attempt back off every counter.
+    for key, _limit in keys:
+        throttle.give_back(session, key, policy.window, moment)
+    return LoginResult(staff)
+
+
+def clear_throttle(session: Session, name: str) -> None:
+    """Forget the wrong passwords counted against a name (after a new password is set)."""
+    throttle.clear(session, f"login:name:{throttle.digest(normalise_name(name).casefold())}")

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.clinics import service as clinics
 from kiosk.core import db
-from kiosk.core.models import Clinic, Permission, Staff, utcnow
+from kiosk.core.models import Clinic, Permission, Staff
 from kiosk.staff import accounts
 
 ROLE = click.Choice(sorted(str(permission) for permission in Permission))
@@ -114,8 +114,6 @@ def remove_command(name: str) -> None:
 @with_appcontext
 def list_command() -> None:
     """List the accounts and their permissions."""
-    now = utcnow()
     with db.session_scope(current_app) as session:
         for staff in accounts.all_accounts(session):
-            locked = " (locked)" if staff.locked_until and staff.locked_until > now else ""
-            click.echo(f"{staff.name}\t{_roles(session, staff)}{locked}")
+            click.echo(f"{staff.name}\t{_roles(session, staff)}")

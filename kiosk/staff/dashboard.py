@@ -15,12 +15,14 @@ from flask.typing import ResponseReturnValue
 from htmx_flask import request as htmx_request
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from kiosk import i18n
 from kiosk.clinics import service as clinics
 from kiosk.core import db
 from kiosk.core.clock import local_day, zone_of
 from kiosk.core.models import Status, Ticket, utcnow
 from kiosk.i18n import gettext as _, ngettext
 from kiosk.staff.guard import current_staff, desk_clinics, login_required
+from kiosk.staff.languages import LanguageLabel, language_label
 from kiosk.talk import tickets, urgent
 from kiosk.talk.labels import STAFF_REASONS, WHENS
 
@@ -70,6 +72,11 @@ def status_label(ticket: Ticket) -> str:
     return str(labels[Status(ticket.status)])
 
 
+def request_language(code: str | None) -> LanguageLabel | None:
+    """Return a request's language named in its own script and in the staff member's language."""
+    return language_label(code, i18n.current_language().code)
+
+
 def clinic_names() -> dict[int, str]:
     """Return the names of the signed-in account's front-desk clinics, by id."""
     mine = desk_clinics()
@@ -91,6 +98,7 @@ def staff_context() -> dict[str, Any]:
         "reasons": STAFF_REASONS,
         "whens": WHENS,
         "status_label": status_label,
+        "request_language": request_language,
         "clinic_names": clinic_names(),
         "chain": is_chain(),
     }
@@ -169,8 +177,9 @@ def act(ticket_id: int, action: str) -> ResponseReturnValue:
     except tickets.TicketNotFound:
         message, status, kind = _("There is no such request. Nothing was changed."), 404, "error"
     except tickets.TicketConflict as conflict:
+        # TRANSLATORS: %(status)s is a request's status, such as "Ana is on the way" or "Done by Ana".
         message = _(
-            "Number %(number)d was not changed: it is already %(status)s.",
+            "Number %(number)d was not changed, because someone else updated it first. Now: %(status)s.",
             number=conflict.ticket.number,
             status=status_label(conflict.ticket),
         )
@@ -236,7 +245,13 @@ def export() -> ResponseReturnValue:
     if day is None:
         return make_response(render_template("staff/error.html", message=_("That is not a date."), title=""), 400)
     rows = tickets.tickets_of_day(db.get_session(), day, desk_clinics())
-    body = tickets.to_csv(rows, _zone(), clinic_names=clinic_names())
+    languages = {row.language: request_language(row.language) for row in rows}
+    body = tickets.to_csv(
+        rows,
+        _zone(),
+        clinic_names=clinic_names(),
+        languages={code: label.text for code, label in languages.items() if label},
+    )
     response = make_response(body)
     response.mimetype = "text/csv"
     response.headers["Content-Disposition"] = f'attachment; filename="requests-{day.isoformat()}.csv"'

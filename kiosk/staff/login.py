@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -25,7 +24,7 @@ from kiosk import i18n
 from kiosk.core import db
 from kiosk.core.urls import safe_next
 from kiosk.i18n import gettext as _
-from kiosk.staff import accounts
+from kiosk.staff import accounts, devices
 from kiosk.staff.guard import (
     LANGUAGE_KEY,
     SESSION_KEY,
@@ -70,15 +69,23 @@ def login() -> ResponseReturnValue:
         return make_response(render_template("staff/login.html", next=target, name=""))
     name = request.form.get("name", "")
     config = current_app.config
+    secret = str(config["SECRET_KEY"])
+    device_cookie = request.cookies.get(devices.COOKIE)
     result = accounts.authenticate(
         db.get_session(),
         name,
         request.form.get("password", ""),
-        max_failures=int(config["LOGIN_MAX_FAILURES"]),
-        lockout=timedelta(seconds=float(config["LOGIN_LOCKOUT_SECONDS"])),
+        address=request.remote_addr or "",
+        policy=accounts.LoginPolicy(
+            window=int(config["LOGIN_WINDOW_SECONDS"]),
+            per_address=int(config["LOGIN_FAILURES_PER_ADDRESS"]),
+            per_account=int(config["LOGIN_FAILURES_PER_ACCOUNT"]),
+        ),
+        device=devices.device_for(secret, device_cookie, accounts.normalise_name(name[:256])),
     )
     if result.staff is None:
         log.warning("Failed staff login for %r from %s", name[:64], request.remote_addr)
+        # The same page for a known and an unknown name; the wait never depends on whether the name exists.
         if result.locked_for is not None:
             seconds = max(1, int(result.locked_for.total_seconds() + 0.999))
             error = _("Too many wrong passwords. Try again in %(seconds)d seconds.", seconds=seconds)
@@ -98,7 +105,17 @@ def login() -> ResponseReturnValue:
     log.info("Staff %s logged in from %s", staff.name, request.remote_addr)
     if not target or not may_open(staff, target):
         target = home_for(staff)
-    return redirect(target)
+    done = redirect(target)
+    done.set_cookie(
+        devices.COOKIE,
+        devices.remember(secret, device_cookie, staff.name),
+        max_age=devices.MAX_AGE_SECONDS,
+        path="/staff/",
+        secure=request.is_secure,
+        httponly=True,
+        samesite="Strict",
+    )
+    return done
 
 
 @bp.post("/language")

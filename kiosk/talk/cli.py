@@ -12,6 +12,7 @@ from kiosk.clinics import service as clinics
 from kiosk.core import db
 from kiosk.core.clock import local_day, zone_of
 from kiosk.core.models import utcnow
+from kiosk.staff.languages import language_label
 from kiosk.talk import retention, tickets
 
 
@@ -42,4 +43,7 @@ def export_command(day: datetime | None, clinic_name: str | None) -> None:
             raise click.ClickException(str(error)) from None
         names = {clinic.id: clinic.name for clinic in clinics.all_clinics(session)}
         rows = tickets.tickets_of_day(session, wanted, only)
-        click.echo(tickets.to_csv(rows, zone, clinic_names=names), nl=False)
+        # The command line has no staff language: languages are named in their own script and in English.
+        labels = {row.language: language_label(row.language, "en") for row in rows}
+        languages = {code: label.text for code, label in labels.items() if label}
+        click.echo(tickets.to_csv(rows, zone, clinic_names=names, languages=languages), nl=False)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from datetime import timedelta
 
 from flask import Flask
 
-from kiosk.core import db
+from kiosk.core import db, throttle
 from kiosk.core.clock import zone_of
 from kiosk.talk import tickets
 
@@ -19,6 +20,8 @@ def purge(app: Flask) -> int:
     """Erase the first names the retention period no longer covers, and return how many."""
     seconds = app.config["FIRST_NAME_RETENTION_SECONDS"]
     with db.session_scope(app) as session:
+        # Rate-limit counters hold network addresses; keep them no longer than they count.
+        throttle.purge_expired(session, time.time())
         return tickets.purge_first_names(
             session,
             retention=timedelta(seconds=float(seconds)) if seconds is not None else None,

@@ -43,6 +43,10 @@ class TicketError(ValueError):
     """A request that cannot be made as asked; the message is for the person who asked."""
 
 
+class TicketLimitReached(Exception):
+    """The kiosk has sent as many requests as its limit allows for now; nothing was stored."""
+
+
 class TicketNotFound(LookupError):
     """No request has this id."""
 
@@ -93,6 +97,12 @@ def next_number(session: Session, clinic_id: int, day: date) -> int:
     return int(session.scalar(sa.select(DayCounter.last).where(*mine)) or 0)
 
 
+def _recent(session: Session, kiosk: str, since: datetime) -> int:
+    """Return how many requests a kiosk has made since a moment."""
+    recent = sa.select(sa.func.count()).where(Ticket.kiosk == kiosk, Ticket.created_at >= since)
+    return int(session.scalar(recent) or 0)
+
+
 def create(
     session: Session,
     *,
@@ -102,9 +112,15 @@ def create(
     when: str | None,
     first_name: str | None,
     zone: tzinfo | None,
+    language: str | None = None,
+    limit: tuple[int, timedelta] | None = None,
     now: datetime | None = None,
 ) -> Ticket:
-    """Commit a new request for this visit, or return the visit's open one; the number exists once this returns."""
+    """Commit a new request for this visit, or return the visit's open one; the number exists once this returns.
+
+    limit, (count, span), refuses a new request with TicketLimitReached when this kiosk made count
+    requests in the last span.
+    """
     try:
         reason = Reason(reason)
     except ValueError:
@@ -126,12 +142,19 @@ def create(
         try:
             # The request belongs to the clinic of the kiosk that made it, and only its staff see it.
             clinic_id = clinic_id_of_kiosk(session, kiosk)
+            number = next_number(session, clinic_id, day)
+            # Counted after the counter's lock is taken (a kiosk's requests all take its clinic's counter), so
+            # simultaneous requests from one kiosk are counted one at a time.
+            if limit is not None and _recent(session, kiosk[:80], moment - limit[1]) >= limit[0]:
+                session.rollback()
+                raise TicketLimitReached(kiosk)
             ticket = Ticket(
                 day=day,
-                number=next_number(session, clinic_id, day),
+                number=number,
                 visit=visit,
                 kiosk=kiosk[:80],
                 clinic_id=clinic_id,
+                language=language[:16] if language else None,
                 reason=reason,
                 wanted_when=wanted,
                 first_name=name,
@@ -287,6 +310,8 @@ CSV_HEADER: Sequence[str] = (
     "number",
     "day",
     "kiosk",
+    "language",
+    "language_name",
     "reason",
     "when",
     "first_name",
@@ -308,8 +333,9 @@ def to_csv(
     zone: tzinfo | None,
     now: datetime | None = None,
     clinic_names: dict[int, str] | None = None,
+    languages: dict[str | None, str] | None = None,
 ) -> str:
-    """Return the requests as CSV, one row each, times in the clinic's zone, each with its clinic's name."""
+    """Return the requests as CSV, one row each, times in the clinic's zone, with its clinic's and language's names."""
     moment = now or utcnow()
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -321,6 +347,8 @@ def to_csv(
                 ticket.number,
                 ticket.day.isoformat(),
                 ticket.kiosk,
+                (ticket.language or "").replace("_", "-"),
+                (languages or {}).get(ticket.language, ""),
                 ticket.reason,
                 ticket.wanted_when or "",
                 ticket.first_name,

@@ -1,4 +1,12 @@
-"""Get help now: one urgent request per visit, made at once, or the visit's open request made urgent."""
+"""Get help now: one urgent request per visit, made at once, or the visit's open request made urgent.
+
+Only known kiosks call (kiosk.kiosks.guard, in the view). The per-kiosk limit that holds back a flood of
+booking requests must never hold back an emergency, so urgent calls have their own rule (`held_back`): a
+kiosk's urgent call is refused only while the dashboard is already sounding the siren for an unanswered
+urgent call from that same screen, and that screen made REQUEST_LIMIT_PER_KIOSK urgent calls in the window.
+A kiosk's first urgent call, and any call once staff have answered the earlier ones, always goes through;
+a burst of taps in one visit is one request anyway (the one-open-request-per-visit rule).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +20,7 @@ from sqlalchemy.orm import Session
 from kiosk.clinics.service import clinic_id_of_kiosk
 from kiosk.core.clock import local_day
 from kiosk.core.models import OPEN_STATUSES, Reason, Status, Ticket, TicketEvent, utcnow
-from kiosk.talk.tickets import CREATE_ATTEMPTS, next_number, open_for_visit, updated_rows
+from kiosk.talk.tickets import CREATE_ATTEMPTS, TicketLimitReached, next_number, open_for_visit, updated_rows
 
 
 class Outcome(StrEnum):
@@ -52,8 +60,32 @@ def _upgrade(session: Session, visit: str, moment: datetime) -> Ticket | None:
     return None
 
 
-def call(session: Session, *, visit: str, kiosk: str, zone: tzinfo | None, now: datetime | None = None) -> Call:
-    """Commit an urgent request for this visit at once, or make its open request urgent; never a second one."""
+def held_back(session: Session, kiosk: str, since: datetime, limit: int) -> bool:
+    """Tell whether a new urgent call from this kiosk waits: limit calls since `since`, and one still unanswered."""
+    recent = sa.select(sa.func.count()).where(Ticket.kiosk == kiosk, Ticket.urgent_at >= since)
+    if int(session.scalar(recent) or 0) < limit:
+        return False
+    sounding = sa.select(Ticket.id).where(
+        Ticket.kiosk == kiosk, Ticket.urgent_at.is_not(None), Ticket.status == Status.WAITING
+    )
+    return session.scalar(sounding.limit(1)) is not None
+
+
+def call(
+    session: Session,
+    *,
+    visit: str,
+    kiosk: str,
+    zone: tzinfo | None,
+    language: str | None = None,
+    limit: tuple[int, timedelta] | None = None,
+    now: datetime | None = None,
+) -> Call:
+    """Commit an urgent request for this visit at once, or make its open request urgent; never a second one.
+
+    limit, (count, span), refuses a new urgent request with TicketLimitReached only as `held_back` says;
+    making the visit's own request urgent is never refused.
+    """
     moment = now or utcnow()
     failures = 0
     while True:
@@ -67,12 +99,18 @@ def call(session: Session, *, visit: str, kiosk: str, zone: tzinfo | None, now: 
         day = local_day(moment, zone)
         try:
             clinic_id = clinic_id_of_kiosk(session, kiosk)
+            number = next_number(session, clinic_id, day)
+            # Counted under the counter's lock, so simultaneous calls are counted one at a time.
+            if limit is not None and held_back(session, kiosk[:80], moment - limit[1], limit[0]):
+                session.rollback()
+                raise TicketLimitReached(kiosk)
             ticket = Ticket(
                 day=day,
-                number=next_number(session, clinic_id, day),
+                number=number,
                 visit=visit,
                 kiosk=kiosk[:80],
                 clinic_id=clinic_id,
+                language=language[:16] if language else None,
                 reason=Reason.URGENT,
                 status=Status.WAITING,
                 created_at=moment,

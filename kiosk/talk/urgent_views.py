@@ -6,20 +6,24 @@ The routes sit on the "Talk to staff" blueprint (kiosk.talk.views.bp), under /<l
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from flask import Response, current_app, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 
+from kiosk import i18n
 from kiosk.core import db
 from kiosk.core.clock import zone_of
 from kiosk.core.partials import render_screen
 from kiosk.extensions import csrf
 from kiosk.i18n import gettext as _
+from kiosk.kiosks.guard import known_kiosk
+from kiosk.kiosks.identity import KnownKiosk
 from kiosk.talk import tickets, urgent as service
 from kiosk.talk.labels import urgent_status_lines
-from kiosk.talk.views import VISIT_TOKEN, bp, kiosk_name, status_context, visit_token
+from kiosk.talk.views import VISIT_TOKEN, bp, refused, status_context, visit_token
 from kiosk.visitor import content, emergency
 
 log = logging.getLogger(__name__)
@@ -69,9 +73,35 @@ def call_urgent() -> ResponseReturnValue:
     """Call a member of staff at once: a new urgent request, or the visit's open one made urgent; never two."""
     config = current_app.config
     database = db.get_session()
+    kiosk: KnownKiosk | None = None
     try:
         with db.lock_wait(database, min(WRITE_WAIT_SECONDS, float(config["DATABASE_LOCK_TIMEOUT_SECONDS"]))):
-            service.call(database, visit=_visit(), kiosk=kiosk_name(), zone=zone_of(config["TIMEZONE"]))
+            # Inside the try: a database that cannot say whether the key is known still leaves the number shown.
+            kiosk = known_kiosk()
+            if kiosk is None:
+                # No unknown device on the network can set off the siren; the visitor still gets the number.
+                return refused(urgent=True)
+            service.call(
+                database,
+                visit=_visit(),
+                kiosk=kiosk.name,
+                language=i18n.current_language().code,
+                zone=zone_of(config["TIMEZONE"]),
+                # Never the booking limit: see kiosk.talk.urgent (a kiosk's first urgent call always goes through).
+                limit=(
+                    int(config["REQUEST_LIMIT_PER_KIOSK"]),
+                    timedelta(seconds=float(config["REQUEST_LIMIT_WINDOW_SECONDS"])),
+                ),
+            )
+    except tickets.TicketLimitReached:
+        log.warning(
+            "Held back an urgent call from kiosk %r at %s: it made %s in the last %s s and one is still unanswered.",
+            kiosk.name if kiosk else "",
+            request.remote_addr,
+            config["REQUEST_LIMIT_PER_KIOSK"],
+            config["REQUEST_LIMIT_WINDOW_SECONDS"],
+        )
+        return _screen(status=429, failed=True, ticket=None, state="failed", hold=0)
     except sa.exc.SQLAlchemyError:
         log.exception("Could not store an urgent request: the visitor was told to call the emergency number")
         return _screen(status=503, failed=True, ticket=None, state="failed", hold=0)

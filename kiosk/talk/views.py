@@ -30,6 +30,7 @@ from kiosk.core.clock import zone_of
 from kiosk.core.models import Reason, Ticket, When, utcnow
 from kiosk.core.partials import render_screen
 from kiosk.i18n import gettext as _
+from kiosk.kiosks.guard import known_kiosk
 from kiosk.talk import keyboard, tickets, urgent
 from kiosk.talk.labels import REASONS, WHENS, talk_chip_label, talk_status_label, unreachable_message
 from kiosk.visitor.language_urls import language_prefixed
@@ -50,12 +51,6 @@ def visit_token() -> str:
         token = secrets.token_urlsafe(24)
         session["visit"] = token
     return token
-
-
-def kiosk_name() -> str:
-    """Return the name of the kiosk screen this request comes from, for the dashboard."""
-    config = current_app.config
-    return str(config["KIOSK_NAMES"].get(request.remote_addr, config["KIOSK_NAME"]))
 
 
 def _choice(raw: str | None, kind: type[Reason] | type[When]) -> Any:
@@ -137,9 +132,29 @@ def _sorry(message: str, status: int) -> Response:
     return _screen("talk/_sorry.html", status=status, message=message, back_url=url_for(".start"))
 
 
+def refused(urgent: bool = False) -> Response:
+    """Tell a visitor calmly that this screen cannot call staff (the log says why); after Get help now, with the
+    emergency number."""
+    message = _("This screen cannot call staff. Please go to the front desk, where staff will be glad to help.")
+    if urgent:
+        # As the urgent screen: the dock leaves out Get help now, which would only be refused again.
+        return render_screen(
+            "talk/_refused.html",
+            status=403,
+            screen="urgent",
+            title=_("Urgent help"),
+            message=message,
+            urgent=True,
+            back_url=url_for("visitor.menu"),
+        )
+    return _screen("talk/_refused.html", status=403, message=message, urgent=False, back_url=url_for("visitor.menu"))
+
+
 @bp.get("")
 def start() -> ResponseReturnValue:
     """Ask what the visitor wants, or show their ticket if they already have one."""
+    if known_kiosk() is None:
+        return refused()
     if tickets.open_for_visit(db.get_session(), visit_token()) is not None:
         return redirect(url_for(".ticket"))
     return _screen("talk/_reason.html", reasons=REASONS, back_url=url_for("visitor.menu"))
@@ -182,11 +197,20 @@ def name() -> ResponseReturnValue:
 def create() -> ResponseReturnValue:
     """Send the request to the front desk, then show the ticket; a repeat tap shows the same ticket."""
     first_name = None if request.form.get("skip_name") else request.form.get("first_name")
+    kiosk = known_kiosk()
+    if kiosk is None:
+        return refused()
+    config = current_app.config
     try:
         tickets.create(
             db.get_session(),
             visit=visit_token(),
-            kiosk=kiosk_name(),
+            kiosk=kiosk.name,
+            language=i18n.current_language().code,
+            limit=(
+                int(config["REQUEST_LIMIT_PER_KIOSK"]),
+                timedelta(seconds=float(config["REQUEST_LIMIT_WINDOW_SECONDS"])),
+            ),
             reason=request.form.get("reason", ""),
             when=request.form.get("when") or None,
             first_name=first_name,
@@ -194,6 +218,15 @@ def create() -> ResponseReturnValue:
         )
     except tickets.TicketError:
         return _sorry(_("Something was missing from your request. Please start again."), 400)
+    except tickets.TicketLimitReached:
+        log.warning(
+            "Refused a request to staff from kiosk %r at %s: it sent %s in the last %s s.",
+            kiosk.name,
+            request.remote_addr,
+            config["REQUEST_LIMIT_PER_KIOSK"],
+            config["REQUEST_LIMIT_WINDOW_SECONDS"],
+        )
+        return _sorry(_("Many requests were sent from this screen just now. Please go to the front desk."), 429)
     except sa.exc.SQLAlchemyError as error:
         if not db.is_busy(error) and isinstance(error, db.UNAVAILABLE):
             db.report_unavailable(error)

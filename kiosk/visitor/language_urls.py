@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from flask import Blueprint, abort, g, redirect, request, session
 from flask.typing import ResponseReturnValue
@@ -48,7 +49,8 @@ def canonical_language() -> ResponseReturnValue | None:
     if language is None or g.url_language_tag != language.tag:
         language = language or i18n.visit_language()
         rest = request.path.split("/", 2)[2] if request.path.count("/") >= 2 else ""
-        return redirect(f"/{language.tag}/{rest}")
+        # Re-encoded: a newline or other control character in the path must not reach the Location header.
+        return redirect(f"/{language.tag}/{quote(rest, safe='/')}")
     # Written only when it changes: a cookie sent with every answer (every poll) could land after the idle
     # reset's and bring the last visit's session back.
     if session.get("lang") != language.tag:

@@ -1,5 +1,6 @@
 // Front desk: an urgent request ("Get help now" on a kiosk) sounds its siren the moment it shows, and again
-// every few seconds until someone answers it with "On my way". staff.js plays it (event staff:sound).
+// every few seconds until someone answers it with "On my way". sound.js plays it (event staff:sound), whatever
+// the Sound switch says.
 "use strict";
 
 (function () {
@@ -16,9 +17,10 @@
     document.dispatchEvent(new CustomEvent("staff:sound", { detail: { kind: "urgent" } }));
   }
 
-  /** The urgent requests nobody has answered yet. */
+  /** The urgent requests nobody has answered yet (a pending Done or No-show, undo.js, counts as an answer). */
   function unanswered() {
-    return [...document.querySelectorAll('[data-urgent="true"][data-status="waiting"]')].map((item) => item.dataset.ticketId);
+    const waiting = document.querySelectorAll('[data-urgent="true"][data-status="waiting"]:not(.staff-request--pending)');
+    return [...waiting].map((item) => item.dataset.ticketId);
   }
 
   function check() {
@@ -43,5 +45,6 @@
   }
 
   document.addEventListener("htmx:afterSwap", check);
+  document.addEventListener("staff:pending", check);
   check();
 })();

@@ -158,3 +158,88 @@ def test_db_revision_writes_a_migration_of_what_the_models_changed(
     head = db._script().get_current_head()
     assert f"down_revision = '{head}'" in text or f'down_revision = "{head}"' in text
     assert "op." not in text  # the models and the schema agree, so there is nothing to do
+
+
+def test_the_migrations_are_one_chain_through_every_branch(tmp_path: Path) -> None:
+    script = db._script()
+    # One head and no merge points: each revision follows exactly the one before it.
+    assert script.get_heads() == ["0003_desk_security"]
+    chain = [revision.revision for revision in script.walk_revisions()]
+    assert chain == ["0003_desk_security", "0005_clinics", "0004_staff_language", "0002_urgent_requests", "0001"]
+    downs = [revision.down_revision for revision in script.walk_revisions()]
+    assert downs == ["0005_clinics", "0004_staff_language", "0002_urgent_requests", "0001", None]
+    assert make_app(tmp_path / "data").test_cli_runner().invoke(args=["db", "current"]).output.strip() == (
+        "database at 0003_desk_security; newest 0003_desk_security"
+    )
+
+
+def test_a_database_at_the_urgent_revision_is_upgraded_keeping_its_requests(database_url: str) -> None:
+    engine = db.make_engine(database_url)
+    try:
+        _move_to(engine, "0002_urgent_requests")
+        with engine.begin() as connection:
+            connection.exec_driver_sql(
+                "INSERT INTO tickets (day, number, visit, kiosk, reason, status, created_at, urgent_at) VALUES "
+                "('2026-03-02', 1, 'visit-olderaaaaaaaaaaa', 'Hall', 'urgent', 'waiting', "
+                "'2026-03-02 12:00:00', '2026-03-02 12:00:00')"
+            )
+        db.migrate(engine)
+        assert db.current_revision(engine) == "0003_desk_security"
+        with engine.connect() as connection:
+            row = connection.exec_driver_sql("SELECT reason, urgent_at IS NOT NULL, language FROM tickets").one()
+            assert tuple(row) == ("urgent", True, None)
+            assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+        # The one-open-request-per-visit index survived both migrations' table copies on SQLite.
+        with pytest.raises(sa.exc.IntegrityError), engine.begin() as connection:
+            connection.exec_driver_sql(
+                "INSERT INTO tickets (day, number, visit, kiosk, reason, status, created_at) VALUES "
+                "('2026-03-02', 2, 'visit-olderaaaaaaaaaaa', 'Hall', 'book', 'waiting', '2026-03-02 12:01:00')"
+            )
+        # And back: the desk's revision comes off cleanly (to the clinics before it), then goes on again.
+        _move_to(engine, "0005_clinics", down=True)
+        assert db.current_revision(engine) == "0005_clinics"
+        with engine.connect() as connection:
+            columns = {column["name"] for column in sa.inspect(connection).get_columns("staff")}
+            assert {"language", "failed_logins", "locked_until"} <= columns
+        db.migrate(engine)
+        assert db.current_revision(engine) == "0003_desk_security"
+    finally:
+        engine.dispose()
+
+
+def test_upgrading_from_the_first_revision_keeps_roles_events_and_who_acted(database_url: str) -> None:
+    # SQLite's table copies (batch mode) drop the old table: with foreign keys on, that deleted every role and
+    # event and forgot who acknowledged what. Nothing that refers to a copied table may be lost.
+    engine = db.make_engine(database_url)
+    try:
+        _move_to(engine, "0001")
+        with engine.begin() as connection:
+            run = connection.exec_driver_sql
+            run(
+                "INSERT INTO staff (id, name, password_hash, failed_logins, session_version, created_at)"
+                " VALUES (1, 'Ana', 'x', 0, 1, '2026-03-02 12:00:00')"
+            )
+            run("INSERT INTO staff_permissions (staff_id, permission) VALUES (1, 'front_desk'), (1, 'translator')")
+            run(
+                "INSERT INTO tickets (id, day, number, visit, kiosk, reason, status, created_at, acknowledged_by_id)"
+                " VALUES (1, '2026-03-02', 1, 'visit-aaaaaaaaaaaaaaaa', 'Hall', 'book', 'acknowledged',"
+                " '2026-03-02 12:00:00', 1)"
+            )
+            run(
+                "INSERT INTO ticket_events (ticket_id, at, from_status, to_status, staff_id, staff_name)"
+                " VALUES (1, '2026-03-02 12:01:00', 'waiting', 'acknowledged', 1, 'Ana')"
+            )
+        db.migrate(engine)
+        with engine.connect() as connection:
+            run = connection.exec_driver_sql
+            assert run("SELECT permission FROM staff_permissions ORDER BY permission").scalars().all() == [
+                "front_desk",
+                "translator",
+            ]
+            assert run("SELECT acknowledged_by_id FROM tickets").scalar() == 1
+            assert run("SELECT ticket_id, staff_id FROM ticket_events").all() == [(1, 1)]
+            if engine.dialect.name == "sqlite":
+                assert run("PRAGMA foreign_keys").scalar() == 1  # back on for everyone after the migration
+                assert run("PRAGMA foreign_key_check").all() == []
+    finally:
+        engine.dispose()

@@ -206,6 +206,24 @@ def test_coverage_is_shown_per_language_and_page(translator: FlaskClient, app: F
     assert f'<span class="editor-percent">{len(keys)} / ' in row
 
 
+def test_only_the_recording_screen_may_use_the_microphone(translator: FlaskClient, app: Flask) -> None:
+    address = screen(app)
+    shown = translator.get(address)
+    assert shown.status_code == 200
+    assert "microphone=(self)" in shown.headers["Permissions-Policy"]
+    # A refused take re-renders the screen from the POST: the microphone must still work there.
+    page = shown.get_data(as_text=True)
+    token = re.search(r'name="token" value="([^"]*)"', page)
+    assert token, page
+    refused = translator.post(address, data={"csrf_token": csrf_token(page), "token": token.group(1)})
+    assert refused.status_code == 422
+    assert "microphone=(self)" in refused.headers["Permissions-Policy"]
+    for elsewhere in ("/staff/recordings/", "/staff/recordings/fil/", "/staff/translations/", "/en/topics", "/staff/"):
+        policy = translator.get(elsewhere).headers["Permissions-Policy"]
+        assert "microphone=()" in policy, elsewhere
+        assert "microphone=(self)" not in policy, elsewhere
+
+
 LIST_LINK = re.compile(r'href="(/staff/translations/fil/\?page=\d+)#entry-(\w+)"')
 
 

@@ -123,6 +123,16 @@ def choose_text_size(page: Any, base_url: str, size: str) -> None:
     page.wait_for_selector(f"html[data-text-size={size}]")
 
 
+# Collects every Content-Security-Policy violation the page reports.
+CSP_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', (event) => {
+  window.__cspViolations.push(
+    event.violatedDirective + ' ' + event.blockedURI + ' ' + event.sourceFile + ':' + event.lineNumber);
+});
+"""
+
+
 def wait_until(page: Any, predicate: str, arg: Any = None, seconds: float = 10) -> None:
     """Wait until an async predicate evaluated in the page is true (wait_for_function takes a Promise for true)."""
     deadline = time.monotonic() + seconds

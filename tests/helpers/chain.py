@@ -184,6 +184,8 @@ def start_chain(work: Path, prepare: Callable[[str], None]) -> Chain:
         env = {
             "KIOSK_DATABASE_URL": url,
             "KIOSK_KIOSK_NAMES": json.dumps(KIOSKS),  # the setting KIOSK_NAMES, with the KIOSK_ prefix
+            # nginx, on this machine, is the one proxy whose X-Forwarded-For tells the kiosks' addresses apart.
+            "KIOSK_TRUSTED_PROXIES": json.dumps(["127.0.0.1"]),
             "KIOSK_EMERGENCY_NUMBER": "112",
             "KIOSK_SPEECH_WORKERS": "1",
             # Debug lines say when a server renders a clip, so the test can count renders across servers.

@@ -44,6 +44,7 @@ class WebClient:
         self.opener = urllib.request.build_opener(*handlers)
         self.token = ""
         self.headers: dict[str, str] = {}
+        self.page = ""  # the address of the page read last, which a browser's form post names as its Referer
 
     def _open(self, request: urllib.request.Request) -> tuple[int, str]:
         """Send a request and return its status and body, whatever the status."""
@@ -61,12 +62,17 @@ class WebClient:
     def get(self, path: str, htmx: bool = False) -> tuple[int, str]:
         """GET a path, as htmx does when htmx is true."""
         headers = {"HX-Request": "true"} if htmx else {}
+        if not htmx:
+            self.page = self.base + path
         return self._open(urllib.request.Request(self.base + path, headers=headers))
 
     def post(self, path: str, htmx: bool = False, **form: str) -> tuple[int, str]:
         """POST a form with the remembered token."""
         data = urllib.parse.urlencode({"csrf_token": self.token, **form}).encode()
         headers = {"HX-Request": "true"} if htmx else {}
+        # Over HTTPS the server checks the Referer of a form, as Flask-WTF does; browsers send it on this origin.
+        if self.page:
+            headers["Referer"] = self.page
         return self._open(urllib.request.Request(self.base + path, data=data, headers=headers))
 
     def login(self, name: str, password: str) -> None:

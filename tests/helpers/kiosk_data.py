@@ -6,7 +6,6 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -111,8 +110,9 @@ def check_has_everything(app: Flask, made: Made) -> None:
         assert len(session.scalars(sa.select(TicketEvent)).all()) == made.events
         assert {s.name: sorted(s.permissions) for s in session.scalars(sa.select(Staff))} == made.staff
         assert {s.name: s.language for s in session.scalars(sa.select(Staff))} == made.languages
-        # The accounts still open with their passwords, and the lockout bookkeeping works on restored rows.
-        result = accounts.authenticate(session, "Ana", PASSWORD, max_failures=5, lockout=timedelta(seconds=30))
+        # The accounts still open with their passwords, and the sign-in limits' bookkeeping works on restored rows.
+        policy = accounts.LoginPolicy(window=60, per_address=10, per_account=5)
+        result = accounts.authenticate(session, "Ana", PASSWORD, address="127.0.0.1", policy=policy)
         assert result.staff is not None
     for relative, expected in made.files.items():
         assert digest(data / relative) == expected, relative

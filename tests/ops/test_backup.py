@@ -278,7 +278,8 @@ def test_restore_check_verifies_without_changing_anything(tmp_path: Path) -> Non
 def test_an_online_backup_under_load_is_consistent(tmp_path: Path) -> None:
     """Requests keep arriving through the real server while `kiosk backup` runs in another process."""
     data = tmp_path / "data"
-    server = ServeProcess(data)
+    # Three visitors sending without a pause, from the one loopback kiosk: far past a real kiosk's request limit.
+    server = ServeProcess(data, env={"KIOSK_REQUEST_LIMIT_PER_KIOSK": "100000"})
     stop = threading.Event()
     sent: list[int] = []
 

@@ -7,7 +7,6 @@ import select
 import subprocess
 import sys
 import time
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,8 @@ from kiosk.core import db
 from kiosk.staff import accounts
 from tests.helpers.app import make_app
 from tests.helpers.desk import PASSWORD, add_account
+
+POLICY = accounts.LoginPolicy(window=60, per_address=10, per_account=5)
 
 KIOSK = Path(sys.executable).with_name("kiosk")
 
@@ -45,9 +46,7 @@ def test_staff_commands_add_list_change_and_remove_accounts(tmp_path: Path) -> N
     assert runner.invoke(args=["staff", "passwd", "Ana"], input="a brand new password\n").exit_code == 0
     with db.session_scope(app) as session:
         assert (
-            accounts.authenticate(
-                session, "Ana", "a brand new password", max_failures=5, lockout=timedelta(seconds=1)
-            ).staff
+            accounts.authenticate(session, "Ana", "a brand new password", address="127.0.0.1", policy=POLICY).staff
             is not None
         )
         assert accounts.find(session, "Bo").permissions == {"translator"}

@@ -87,11 +87,13 @@ def test_requests_from_several_kiosks_show_their_kiosk_names(storage_apps: Calla
 
 def test_screens_sharing_one_server_are_named_by_their_address(tmp_path: Path) -> None:
     app = make_app(tmp_path / "data", WTF_CSRF_ENABLED=False, KIOSK_NAMES={"10.0.0.21": "Upstairs"})
-    for address in ("10.0.0.21", "10.0.0.22"):
+    statuses = []
+    for address in ("10.0.0.21", "127.0.0.1", "10.0.0.22"):
         screen = app.test_client()
         screen.environ_base["REMOTE_ADDR"] = address
         screen.get("/en/talk-to-staff")
-        screen.post("/en/talk-to-staff", data={"reason": "book"})
+        statuses.append(screen.post("/en/talk-to-staff", data={"reason": "book"}).status_code)
+    assert statuses == [303, 303, 403]  # an address no one configured is not a kiosk
     with db.session_scope(app) as session:
         assert session.scalars(sa.select(Ticket.kiosk).order_by(Ticket.id)).all() == ["Upstairs", "Waiting room"]
 
@@ -165,7 +167,9 @@ def test_acting_on_a_finished_request_is_a_clear_conflict_and_changes_nothing(
     desk.post(f"/staff/requests/{ticket.id}/done")
     response = desk.post(f"/staff/requests/{ticket.id}/{action}", headers=hx())
     assert response.status_code == 409
-    assert "Number 1 was not changed: it is already Done by Ana." in response.get_data(as_text=True)
+    assert "Number 1 was not changed, because someone else updated it first. Now: Done by Ana." in response.get_data(
+        as_text=True
+    )
     assert status_of(app, ticket.id) == "done"
 
 
@@ -430,3 +434,24 @@ def test_history_and_csv_count_urgent_requests_apart(app: Flask, desk: FlaskClie
     assert 'staff-mark--urgent">URGENT</strong>' in page
     rows = list(csv.DictReader(io.StringIO(desk.get("/staff/history.csv").get_data(as_text=True))))
     assert [(row["reason"], row["urgent"]) for row in rows] == [("book", "no"), ("urgent", "yes")]
+
+
+def test_an_urgent_request_has_its_language_and_the_csv_keeps_urgent_and_language_columns(
+    app: Flask, desk: FlaskClient
+) -> None:
+    request_from(app, "visit-bookaaaaaaaaaaaaa", language="zh_Hans")
+    with db.session_scope(app) as session:
+        helped = urgent.call(session, visit="visit-helpaaaaaaaaaaaaa", kiosk="Hall", zone=UTC, language="ar").ticket
+    page = desk.get("/staff/").get_data(as_text=True)
+    card = page[page.rindex("<li", 0, page.index(f'id="request-{helped.id}"')) :]
+    card = card[: card.index("</li>")]
+    assert "<strong>URGENT</strong>" in card
+    assert '<bdi lang="ar" dir="rtl">العربية</bdi> · <span>Arabic</span>' in card
+    history = desk.get("/staff/history").get_data(as_text=True)
+    assert '<strong data-count="urgent">1</strong>' in history
+    assert '<bdi lang="ar" dir="rtl">العربية</bdi>' in history
+    rows = list(csv.DictReader(io.StringIO(desk.get("/staff/history.csv").get_data(as_text=True))))
+    assert [(row["urgent"], bool(row["urgent_at"]), row["language"], row["language_name"]) for row in rows] == [
+        ("no", False, "zh-Hans", "中文 (简体) · Chinese (Simplified)"),
+        ("yes", True, "ar", "العربية · Arabic"),
+    ]

@@ -202,3 +202,57 @@ def test_the_kiosk_holds_the_urgent_screen_until_staff_answer_or_the_hold_runs_o
     answered = tickets.act(session, made.id, "acknowledge")
     assert urgent.hold_seconds(answered, NOON + timedelta(seconds=30), hold) == 0
     assert urgent.hold_seconds(None, NOON, hold) == 0
+
+
+def test_an_urgent_request_keeps_the_visits_language_and_an_upgrade_keeps_the_bookings(session: Session) -> None:
+    made = urgent.call(session, visit=VISIT, kiosk="Waiting room", zone=UTC, language="ar", now=NOON)
+    assert made.ticket.language == "ar"
+    tickets.create(
+        session,
+        visit="visit-bookedaaaaaaaaaaa",
+        kiosk="Waiting room",
+        reason="book",
+        when="today",
+        first_name=None,
+        zone=UTC,
+        language="vi",
+        now=NOON,
+    )
+    upgraded = urgent.call(session, visit="visit-bookedaaaaaaaaaaa", kiosk="Waiting room", zone=UTC, language="en")
+    assert (upgraded.outcome, upgraded.ticket.language) == (Outcome.UPGRADED, "vi")
+
+
+def test_a_kiosks_first_urgent_call_goes_through_whatever_the_limit(session: Session) -> None:
+    # Its booking limit is spent, and the urgent limit is as strict as it can be.
+    for number in range(3):
+        tickets.create(
+            session,
+            visit=f"visit-booking{number}aaaaaaaa",
+            kiosk="Waiting room",
+            reason="book",
+            when=None,
+            first_name=None,
+            zone=UTC,
+            now=NOON,
+        )
+    made = urgent.call(session, visit=VISIT, kiosk="Waiting room", zone=UTC, limit=(0, timedelta(minutes=1)), now=NOON)
+    assert made.outcome is Outcome.NEW
+
+
+def test_urgent_calls_from_one_screen_are_held_back_only_while_one_is_unanswered(session: Session) -> None:
+    limit = (2, timedelta(minutes=1))
+
+    def tap(visit: str, kiosk: str = "Waiting room") -> urgent.Call:
+        return urgent.call(session, visit=visit.ljust(20, "a"), kiosk=kiosk, zone=UTC, limit=limit, now=NOON)
+
+    first, second = tap("visit-one"), tap("visit-two")
+    assert (first.outcome, second.outcome) == (Outcome.NEW, Outcome.NEW)
+    with pytest.raises(tickets.TicketLimitReached):
+        tap("visit-three")
+    assert tap("visit-one").outcome is Outcome.ALREADY  # a repeated tap of a visit is never refused
+    assert tap("visit-hall", kiosk="Hall").outcome is Outcome.NEW  # another screen has its own count
+    # Staff answer both: the siren is off for that screen, so the next call goes through at once.
+    for made in (first, second):
+        tickets.act(session, made.ticket.id, "acknowledge")
+    assert tap("visit-three").outcome is Outcome.NEW
+    assert count(session) == 4

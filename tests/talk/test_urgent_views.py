@@ -80,7 +80,9 @@ def test_get_help_now_is_a_plain_form_on_every_screen_that_works_without_javascr
 
 
 def test_the_urgent_screen_speaks_every_language_and_shows_the_number_set(tmp_path: Path) -> None:
-    app = make_app(tmp_path / "data", EMERGENCY_NUMBER="999", WTF_CSRF_ENABLED=False)
+    # Nine unanswered urgent calls from one screen within seconds are more than the per-kiosk rule lets through
+    # (kiosk.talk.urgent.held_back); this test is about the languages, so the limit is out of its way.
+    app = make_app(tmp_path / "data", EMERGENCY_NUMBER="999", WTF_CSRF_ENABLED=False, REQUEST_LIMIT_PER_KIOSK=100)
     for code in config.LANGUAGES:
         client = app.test_client()
         tag = code.replace("_", "-")
@@ -249,3 +251,55 @@ def test_the_failure_is_told_in_the_visitors_language(tmp_path: Path, tag: str) 
         stuck.close()
     assert f'lang="{tag}"' in page
     assert '<span aria-hidden="true">112</span>' in page
+
+
+def test_an_unknown_device_cannot_set_off_the_siren_but_its_visitor_still_gets_the_number(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = make_app(
+        tmp_path / "data", WTF_CSRF_ENABLED=False, KIOSK_LOOPBACK=False, KIOSK_NAMES={"10.0.0.21": "Upstairs"}
+    )
+    for address in ("127.0.0.1", "10.0.0.99"):
+        response = app.test_client().post(HELP, environ_base={"REMOTE_ADDR": address})
+        assert response.status_code == 403, address
+        page = text(response)
+        assert "Please ask at the front desk" in page
+        assert "We could not reach the staff. Call 112 now, or go to the front desk." in page
+        assert '<span aria-hidden="true">112</span>' in page
+        assert "data-get-help" not in page  # no button that would only be refused again
+    assert all_tickets(app) == []
+    assert "KIOSK_LOOPBACK is off" in caplog.text
+    assert "its address is not in KIOSK_NAMES" in caplog.text
+    upstairs = app.test_client().post("/ar/talk-to-staff/urgent", environ_base={"REMOTE_ADDR": "10.0.0.21"})
+    assert upstairs.status_code == 303
+    (stored,) = all_tickets(app)
+    assert (stored.is_urgent, stored.kiosk, stored.language) == (True, "Upstairs", "ar")
+
+
+def test_a_kiosk_whose_booking_limit_is_spent_still_calls_for_help(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "data", WTF_CSRF_ENABLED=False, REQUEST_LIMIT_PER_KIOSK=1)
+    booking = {"reason": "book", "when": "today", "first_name": "Ana"}
+    assert app.test_client().post("/en/talk-to-staff", data=booking).status_code == 303
+    assert app.test_client().post("/en/talk-to-staff", data=booking).status_code == 429
+    assert app.test_client().post(HELP).status_code == 303
+    assert [ticket.is_urgent for ticket in all_tickets(app)] == [False, True]
+
+
+def test_more_urgent_calls_while_one_from_the_screen_is_unanswered_show_the_number(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = make_app(tmp_path / "data", WTF_CSRF_ENABLED=False, REQUEST_LIMIT_PER_KIOSK=1)
+    first = app.test_client()
+    assert first.post(HELP).status_code == 303
+    held = app.test_client().post(HELP)
+    assert held.status_code == 429
+    page = text(held)
+    assert "We could not reach the staff. Call 112 now, or go to the front desk." in page
+    shows_the_number_and_the_signs(page)
+    assert "Held back an urgent call from kiosk 'Waiting room'" in caplog.text
+    (called,) = all_tickets(app)
+    with db.session_scope(app) as session:
+        tickets.act(session, called.id, "acknowledge")
+    # Staff are on their way to the first: the screen may call again at once.
+    assert app.test_client().post(HELP).status_code == 303
+    assert len(all_tickets(app)) == 2
