@@ -66,6 +66,14 @@ def sandbox_dir() -> Iterator[Path]:
         for private in ("run", "home"):
             (work / private).mkdir(mode=0o700)
             shutil.chown(work / private, UNPRIVILEGED)
+        # The copies must be readable by the unprivileged user whatever the test process's umask (the app
+        # sets 077 for its own data when a test creates one).
+        for path in (work / "deploy").rglob("*"):
+            path.chmod(path.stat().st_mode | 0o055 if path.is_dir() or os.access(path, os.X_OK) else 0o644)
+        for path in (work / PROBE.name, *etc.rglob("*")):
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        for path in (work / "deploy", etc):
+            path.chmod(0o755)
         yield work
     finally:
         shutil.rmtree(work, ignore_errors=True)
